@@ -1,0 +1,353 @@
+import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
+import { Annotations, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ClusterEndpointAccess } from './endpoint-access';
+import { createHardenedVpc } from './network';
+import {
+  checkAddonVersion, checkClusterName, checkPublicCidrs, checkRetention, checkVersionAndLayer,
+} from './validation';
+import { createEncryptedLogGroup } from '../logging/encrypted-log-group';
+import { applyAcknowledgements, clusterPlumbingAcknowledgements, natRouteAcknowledgements } from '../nag/acknowledgements';
+import {
+  BUNDLED_KUBECTL_MINOR, CONTROL_PLANE_LOG_TYPES, DEFAULT_CONTROL_PLANE_LOG_RETENTION,
+  DEFAULT_FLOW_LOG_RETENTION, DEFAULT_KUBERNETES_VERSION, MIN_RECOMMENDED_LOG_RETENTION_DAYS, WARNINGS,
+} from '../private/defaults';
+import { PropProblems } from '../private/errors';
+
+/**
+ * Which EKS support period the cluster's upgrade policy allows.
+ */
+export enum UpgradeSupportType {
+  /**
+   * Standard support only: when the Kubernetes version leaves standard support, EKS upgrades the
+   * control plane instead of moving the cluster into paid extended support. The default.
+   */
+  STANDARD = 'STANDARD',
+  /**
+   * Extended support: the cluster may stay on a version past standard support, for an extra
+   * hourly fee. Leaves the warning `cdk-hardened-eks:extendedSupport`.
+   */
+  EXTENDED = 'EXTENDED',
+}
+
+/**
+ * Properties of a HardenedEksCluster. Every one is optional; the defaults are the hardened choice.
+ */
+export interface HardenedEksClusterProps {
+  /**
+   * Name of the EKS cluster. The control-plane log group `/aws/eks/<clusterName>/cluster` is
+   * created before the cluster, so the name must be known at synth time.
+   *
+   * @default - derived from the construct path: stable across synths, unique in the account
+   */
+  readonly clusterName?: string;
+
+  /**
+   * Kubernetes version of the control plane.
+   *
+   * @default KubernetesVersion.V1_36
+   */
+  readonly version?: eks.KubernetesVersion;
+
+  /**
+   * Lambda layer with `kubectl` and `helm` for the kubectl provider. kubectl must be within one
+   * minor version of the cluster: pass the matching `@aws-cdk/lambda-layer-kubectl-vNN` layer when
+   * you choose a version other than 1.36.
+   *
+   * @default - the bundled KubectlV36Layer (kubectl 1.36)
+   */
+  readonly kubectlLayer?: lambda.ILayerVersion;
+
+  /**
+   * The VPC to run the cluster in. It must have private subnets: the control plane's network
+   * interfaces, the nodes and the kubectl handler are placed only there. Flow logs and the default
+   * security group of a VPC you bring stay your responsibility.
+   *
+   * @default - a new VPC over three availability zones: private subnets for everything, public
+   * subnets only for NAT gateways, flow logs for ALL traffic into a KMS-encrypted log group, and a
+   * default security group without rules
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Retention of the flow log group of the VPC the library creates. Only valid without `vpc`.
+   *
+   * @default RetentionDays.ONE_YEAR
+   */
+  readonly flowLogRetention?: logs.RetentionDays;
+
+  /**
+   * Who can reach the Kubernetes API endpoint.
+   *
+   * @default ClusterEndpointAccess.PRIVATE
+   */
+  readonly endpointAccess?: ClusterEndpointAccess;
+
+  /**
+   * Retention of the control-plane log group. Less than one year leaves a warning; INFINITE is
+   * rejected (an unmanaged log group).
+   *
+   * @default RetentionDays.ONE_YEAR
+   */
+  readonly controlPlaneLogRetention?: logs.RetentionDays;
+
+  /**
+   * Customer managed KMS key for envelope encryption of Kubernetes Secrets. Make sure its key
+   * rotation is on and that it is retained.
+   *
+   * @default - a new key with rotation on, retained on stack deletion
+   */
+  readonly secretsEncryptionKey?: kms.IKey;
+
+  /**
+   * IAM roles that get cluster-admin access through an EKS access entry with the
+   * AmazonEKSClusterAdminPolicy. The identity that deploys the stack gets no access of its own.
+   *
+   * @default - none: only the kubectl provider can reach the cluster, and a warning says so
+   */
+  readonly clusterAdmins?: iam.IRole[];
+
+  /**
+   * Whether EKS refuses to delete the cluster until the protection is turned off.
+   * Turning it off leaves the warning `cdk-hardened-eks:deletionProtectionOff`.
+   *
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * The support period the cluster's upgrade policy allows.
+   *
+   * @default UpgradeSupportType.STANDARD
+   */
+  readonly upgradeSupport?: UpgradeSupportType;
+
+  /**
+   * Version of the `vpc-cni` managed add-on, for example `v1.20.4-eksbuild.1`.
+   *
+   * @default - the default version EKS picks for the cluster's Kubernetes version at create time
+   */
+  readonly vpcCniAddonVersion?: string;
+
+  /**
+   * Version of the `coredns` managed add-on.
+   *
+   * @default - the default version EKS picks for the cluster's Kubernetes version at create time
+   */
+  readonly coreDnsAddonVersion?: string;
+
+  /**
+   * Version of the `kube-proxy` managed add-on.
+   *
+   * @default - the default version EKS picks for the cluster's Kubernetes version at create time
+   */
+  readonly kubeProxyAddonVersion?: string;
+
+  /**
+   * Version of the `eks-pod-identity-agent` managed add-on.
+   *
+   * @default - the default version EKS picks for the cluster's Kubernetes version at create time
+   */
+  readonly podIdentityAgentAddonVersion?: string;
+}
+
+/**
+ * An Amazon EKS cluster hardened at the AWS layer, on aws-cdk-lib's aws-eks-v2 `Cluster`.
+ *
+ * - private API endpoint; public access only from named CIDRs, with a warning;
+ * - all five control-plane log types into `/aws/eks/<name>/cluster`, created by the stack before
+ *   the cluster: KMS-encrypted with a key only CloudWatch Logs may use for that group, one year
+ *   retention, retained on delete;
+ * - envelope encryption of Secrets with a rotating customer managed key;
+ * - access entries only, no admin for the deploying identity, admins granted explicitly;
+ * - deletion protection and a standard-support upgrade policy;
+ * - managed add-ons vpc-cni (NetworkPolicy enforcement on), coredns, kube-proxy and the Pod
+ *   Identity agent, at EKS's default versions unless pinned;
+ * - managed node groups only (no Auto Mode), in private subnets.
+ */
+export class HardenedEksCluster extends Construct {
+  /** The underlying aws-eks-v2 cluster (escape hatch). */
+  public readonly cluster: eks.Cluster;
+
+  /** The VPC the cluster runs in. */
+  public readonly vpc: ec2.IVpc;
+
+  /** The key that encrypts Kubernetes Secrets. */
+  public readonly secretsKey: kms.IKey;
+
+  /** The control-plane log group `/aws/eks/<clusterName>/cluster`. */
+  public readonly controlPlaneLogGroup: logs.ILogGroup;
+
+  /** The cluster's name. */
+  public readonly clusterName: string;
+
+  constructor(scope: Construct, id: string, props: HardenedEksClusterProps = {}) {
+    super(scope, id);
+
+    const version = props.version ?? DEFAULT_KUBERNETES_VERSION;
+    const endpointAccess = props.endpointAccess ?? ClusterEndpointAccess.PRIVATE;
+    const logRetention = props.controlPlaneLogRetention ?? DEFAULT_CONTROL_PLANE_LOG_RETENTION;
+    const clusterName = props.clusterName ?? Names.uniqueResourceName(this, {
+      maxLength: 100, separator: '-', allowedSpecialCharacters: '-_',
+    });
+    this.clusterName = clusterName;
+
+    this.validate(props, version, endpointAccess);
+
+    // Network: ours, or the user's (which must have private subnets, checked above).
+    let ownVpc: ec2.Vpc | undefined;
+    if (props.vpc) {
+      this.vpc = props.vpc;
+    } else {
+      ownVpc = createHardenedVpc(this, {
+        flowLogGroupName: `/aws/vpc-flow-logs/${clusterName}`,
+        flowLogRetention: props.flowLogRetention ?? DEFAULT_FLOW_LOG_RETENTION,
+      }).vpc;
+      this.vpc = ownVpc;
+    }
+
+    this.secretsKey = props.secretsEncryptionKey ?? new kms.Key(this, 'SecretsKey', {
+      description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${clusterName}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // EKS would create this log group itself (unencrypted, never expiring) unless it exists first.
+    const controlPlaneLogs = createEncryptedLogGroup(this, {
+      keyId: 'ControlPlaneLogKey',
+      logGroupId: 'ControlPlaneLogGroup',
+      logGroupName: `/aws/eks/${clusterName}/cluster`,
+      retention: logRetention,
+      keyDescription: `Encrypts the control-plane log group of EKS cluster ${clusterName}`,
+    });
+    this.controlPlaneLogGroup = controlPlaneLogs.logGroup;
+
+    this.cluster = new eks.Cluster(this, 'Cluster', {
+      clusterName,
+      version,
+      vpc: this.vpc,
+      vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
+      endpointAccess: endpointAccess.isPublic
+        ? eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...endpointAccess.publicCidrs)
+        : eks.EndpointAccess.PRIVATE,
+      clusterLogging: [...CONTROL_PLANE_LOG_TYPES],
+      secretsEncryptionKey: this.secretsKey,
+      bootstrapClusterCreatorAdminPermissions: false,
+      // The managed add-ons below replace the self-managed ones EKS would otherwise install.
+      bootstrapSelfManagedAddons: false,
+      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+      defaultCapacity: 0,
+      kubectlProviderOptions: {
+        kubectlLayer: props.kubectlLayer ?? new KubectlV36Layer(this, 'KubectlLayer'),
+      },
+      // The output would print a command that assumes a public endpoint and an admin role.
+      outputConfigCommand: false,
+    });
+    const cfnCluster = this.cluster.node.defaultChild as eks.CfnCluster;
+    // Created first, or EKS creates its own unencrypted, never-expiring group and ours fails.
+    cfnCluster.node.addDependency(controlPlaneLogs.logGroup);
+    cfnCluster.deletionProtection = props.deletionProtection ?? true;
+    cfnCluster.upgradePolicy = { supportType: props.upgradeSupport ?? UpgradeSupportType.STANDARD };
+    cfnCluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+    this.addManagedAddons(props);
+
+    for (const admin of props.clusterAdmins ?? []) {
+      this.cluster.grantClusterAdmin(`ClusterAdmin${admin.node.addr}`, admin.roleArn);
+    }
+
+    applyAcknowledgements([
+      ...clusterPlumbingAcknowledgements(this.cluster),
+      ...(ownVpc ? natRouteAcknowledgements(ownVpc) : []),
+    ]);
+    this.warnAboutWeakenings(props, endpointAccess, logRetention);
+  }
+
+  private validate(props: HardenedEksClusterProps, version: eks.KubernetesVersion, endpointAccess: ClusterEndpointAccess): void {
+    const problems = new PropProblems();
+    checkClusterName(problems, props.clusterName);
+    checkVersionAndLayer(problems, version.version, props.kubectlLayer !== undefined, BUNDLED_KUBECTL_MINOR);
+    checkPublicCidrs(problems, endpointAccess.isPublic, endpointAccess.publicCidrs);
+    checkRetention(problems, 'controlPlaneLogRetention', props.controlPlaneLogRetention);
+    checkRetention(problems, 'flowLogRetention', props.flowLogRetention);
+    if (props.vpc && props.flowLogRetention !== undefined) {
+      problems.add('flowLogRetention', props.flowLogRetention,
+        'Flow logs are created only for the VPC the library creates. Remove flowLogRetention, or configure flow logs on your own VPC.');
+    }
+    if (props.vpc && props.vpc.privateSubnets.length === 0) {
+      problems.add('vpc', props.vpc.node.path,
+        'The VPC has no private subnets (with egress); the control plane, nodes and kubectl handler must not sit in public subnets. ' +
+        'Pass a VPC with PRIVATE_WITH_EGRESS subnets in at least two availability zones, or leave vpc unset.');
+    }
+    checkAddonVersion(problems, 'vpcCniAddonVersion', props.vpcCniAddonVersion);
+    checkAddonVersion(problems, 'coreDnsAddonVersion', props.coreDnsAddonVersion);
+    checkAddonVersion(problems, 'kubeProxyAddonVersion', props.kubeProxyAddonVersion);
+    checkAddonVersion(problems, 'podIdentityAgentAddonVersion', props.podIdentityAgentAddonVersion);
+    const seen = new Set<string>();
+    for (const admin of props.clusterAdmins ?? []) {
+      if (seen.has(admin.node.addr)) {
+        problems.add('clusterAdmins', admin.node.path, 'Each role may appear once; remove the duplicate.');
+      }
+      seen.add(admin.node.addr);
+    }
+    problems.throwIfAny(this.node.path);
+  }
+
+  private addManagedAddons(props: HardenedEksClusterProps): void {
+    new eks.Addon(this, 'VpcCniAddon', {
+      cluster: this.cluster,
+      addonName: 'vpc-cni',
+      addonVersion: props.vpcCniAddonVersion,
+      // Without this the VPC CNI ignores NetworkPolicy objects (CIS EKS 4.3.2).
+      configurationValues: { enableNetworkPolicy: 'true' },
+    });
+    new eks.Addon(this, 'CoreDnsAddon', {
+      cluster: this.cluster,
+      addonName: 'coredns',
+      addonVersion: props.coreDnsAddonVersion,
+    });
+    new eks.Addon(this, 'KubeProxyAddon', {
+      cluster: this.cluster,
+      addonName: 'kube-proxy',
+      addonVersion: props.kubeProxyAddonVersion,
+    });
+    // aws-eks-v2 owns this add-on (service accounts with Pod Identity reuse it), so take it from
+    // the cluster rather than creating a second one.
+    const podIdentityAgent = this.cluster.eksPodIdentityAgent as eks.Addon;
+    if (props.podIdentityAgentAddonVersion !== undefined) {
+      (podIdentityAgent.node.defaultChild as eks.CfnAddon).addonVersion = props.podIdentityAgentAddonVersion;
+    }
+  }
+
+  private warnAboutWeakenings(props: HardenedEksClusterProps, endpointAccess: ClusterEndpointAccess, logRetention: number): void {
+    const warnings = Annotations.of(this);
+    if (endpointAccess.isPublic) {
+      warnings.addWarningV2(WARNINGS.publicEndpoint,
+        `The Kubernetes API endpoint is public, reachable from ${endpointAccess.publicCidrs.join(', ')}. ` +
+        'Keep these ranges narrow; ClusterEndpointAccess.PRIVATE is the default.');
+    }
+    if ((props.clusterAdmins ?? []).length === 0) {
+      warnings.addWarningV2(WARNINGS.noClusterAdmin,
+        'No clusterAdmins given: only the kubectl provider can reach the cluster. ' +
+        'Pass clusterAdmins (IAM roles) to grant humans access through access entries.');
+    }
+    if (props.deletionProtection === false) {
+      warnings.addWarningV2(WARNINGS.deletionProtectionOff,
+        'deletionProtection is false: the cluster can be deleted by a stack update or deletion.');
+    }
+    if (!Token.isUnresolved(logRetention) && logRetention < MIN_RECOMMENDED_LOG_RETENTION_DAYS) {
+      warnings.addWarningV2(WARNINGS.shortLogRetention,
+        `controlPlaneLogRetention is ${logRetention} days; CIS EKS 2.1.2 and PCI DSS 10.7 expect at least a year of audit history.`);
+    }
+    if (props.upgradeSupport === UpgradeSupportType.EXTENDED) {
+      warnings.addWarningV2(WARNINGS.extendedSupport,
+        'upgradeSupport is EXTENDED: the cluster may stay on a Kubernetes version past standard support (paid, fewer fixes).');
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { createEncryptedLogGroup } from '../logging/encrypted-log-group';
+import { DEFAULT_VPC_CIDR, DEFAULT_VPC_MAX_AZS } from '../private/defaults';
+
+/**
+ * The VPC the library creates when the user brings none.
+ *
+ * Public subnets exist only for the NAT gateways (no public IPs handed out on launch); the control
+ * plane's network interfaces, the nodes and the kubectl handler all live in the private subnets.
+ * Flow logs record ALL traffic into a KMS-encrypted log group with retention, and the default
+ * security group loses its rules so nothing that lands in it by mistake can talk.
+ */
+export interface HardenedVpcOptions {
+  readonly flowLogGroupName: string;
+  readonly flowLogRetention: logs.RetentionDays;
+}
+
+export interface HardenedVpc {
+  readonly vpc: ec2.Vpc;
+  readonly flowLogGroup: logs.LogGroup;
+}
+
+export function createHardenedVpc(scope: Construct, options: HardenedVpcOptions): HardenedVpc {
+  const vpc = new ec2.Vpc(scope, 'Vpc', {
+    ipAddresses: ec2.IpAddresses.cidr(DEFAULT_VPC_CIDR),
+    maxAzs: DEFAULT_VPC_MAX_AZS,
+    restrictDefaultSecurityGroup: true,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
+      // Pods take their IPs from these subnets (VPC CNI), so they are large.
+      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 19 },
+    ],
+  });
+  const { logGroup } = createEncryptedLogGroup(scope, {
+    keyId: 'FlowLogKey',
+    logGroupId: 'FlowLogGroup',
+    logGroupName: options.flowLogGroupName,
+    retention: options.flowLogRetention,
+    keyDescription: `Encrypts the VPC flow log group ${options.flowLogGroupName}`,
+  });
+  // A role of our own with a customer managed policy (no inline policy), which only the flow logs
+  // service of this account may assume.
+  const stack = Stack.of(scope);
+  const flowLogRole = new iam.Role(scope, 'FlowLogRole', {
+    description: `Lets VPC flow logs write to ${options.flowLogGroupName}`,
+    assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: {
+          'aws:SourceArn': stack.formatArn({ service: 'ec2', resource: 'vpc-flow-log', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+        },
+      },
+    }),
+  });
+  new iam.ManagedPolicy(scope, 'FlowLogPolicy', {
+    description: `Write access to the flow log group ${options.flowLogGroupName} only`,
+    roles: [flowLogRole],
+    statements: [new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      resources: [logGroup.logGroupArn],
+    })],
+  });
+  vpc.addFlowLog('FlowLog', {
+    // Without policy updates the flow log cannot add an inline policy of its own to the role.
+    destination: ec2.FlowLogDestination.toCloudWatchLogs(logGroup, flowLogRole.withoutPolicyUpdates()),
+    trafficType: ec2.FlowLogTrafficType.ALL,
+  });
+  return { vpc, flowLogGroup: logGroup };
+}

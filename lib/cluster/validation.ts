@@ -1,0 +1,118 @@
+import { Token } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { PropProblems } from '../private/errors';
+
+/**
+ * Pure checks of HardenedEksCluster's props. Each adds to `problems` and returns nothing, so the
+ * constructor can report every problem in one error. Unresolved tokens are skipped: their value
+ * is only known at deploy time.
+ */
+
+const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]*$/;
+const CLUSTER_NAME_MAX = 100;
+
+export function checkClusterName(problems: PropProblems, name: string | undefined): void {
+  if (name === undefined || Token.isUnresolved(name)) { return; }
+  if (name.length === 0 || name.length > CLUSTER_NAME_MAX || !CLUSTER_NAME.test(name)) {
+    problems.add('clusterName', name,
+      `An EKS cluster name is 1-${CLUSTER_NAME_MAX} characters of letters, digits, '-' and '_', starting with a letter or digit. ` +
+      'Pass such a name, or leave clusterName unset to derive a stable one from the construct path.');
+  }
+}
+
+/** Minor versions EKS no longer creates clusters for (past extended support). */
+const UNSUPPORTED_MINORS_BELOW = 31;
+
+export function checkVersionAndLayer(problems: PropProblems, version: string, hasLayer: boolean, bundledMinor: string): void {
+  if (Token.isUnresolved(version)) { return; }
+  const match = /^1\.(\d+)$/.exec(version);
+  if (!match) {
+    problems.add('version', version, "Use a Kubernetes minor version such as KubernetesVersion.V1_36 ('1.<minor>').");
+    return;
+  }
+  const minor = Number(match[1]);
+  if (minor < UNSUPPORTED_MINORS_BELOW) {
+    problems.add('version', version,
+      `Kubernetes ${version} is past Amazon EKS extended support, so EKS cannot create such a cluster. ` +
+      `Use KubernetesVersion.V1_${bundledMinor.split('.')[1]} (the default) or another version EKS still supports.`);
+    return;
+  }
+  if (version !== bundledMinor && !hasLayer) {
+    problems.add('kubectlLayer', undefined,
+      `The bundled kubectl layer carries kubectl ${bundledMinor}, which is not within one minor version guaranteed for a ${version} cluster. ` +
+      `Pass kubectlLayer: new KubectlV${minor}Layer(this, 'KubectlLayer') from @aws-cdk/lambda-layer-kubectl-v${minor}, or use version ${bundledMinor}.`);
+  }
+}
+
+const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/**
+ * Checks the public endpoint CIDRs: at least one, each a canonical IPv4 CIDR, none open to the
+ * whole internet.
+ */
+export function checkPublicCidrs(problems: PropProblems, isPublic: boolean, cidrs: string[]): void {
+  if (!isPublic) { return; }
+  if (cidrs.length === 0) {
+    problems.add('endpointAccess', 'publicAndPrivate([])',
+      'A public endpoint needs the CIDR ranges allowed to reach it, for example ClusterEndpointAccess.publicAndPrivate([\'203.0.113.0/24\']). ' +
+      'Or use ClusterEndpointAccess.PRIVATE (the default).');
+    return;
+  }
+  for (const cidr of cidrs) {
+    if (Token.isUnresolved(cidr)) { continue; }
+    if (cidr.trim().endsWith('/0') || cidr.trim() === '::/0') {
+      problems.add('endpointAccess', cidr,
+        'A Kubernetes API open to the whole internet is never accepted. Name the ranges that need access (a VPN or bastion egress range), ' +
+        'or keep the endpoint PRIVATE and reach it from inside the VPC.');
+      continue;
+    }
+    const canonical = canonicalIpv4Cidr(cidr);
+    if (canonical === undefined) {
+      problems.add('endpointAccess', cidr, "Each public CIDR must be an IPv4 CIDR block such as '203.0.113.0/24'.");
+    } else if (canonical !== cidr) {
+      problems.add('endpointAccess', cidr,
+        `The address has bits set beyond the /${cidr.split('/')[1]} prefix. Did you mean '${canonical}'? ` +
+        'Write the network address, or use /32 for a single host.');
+    }
+  }
+}
+
+/** The canonical form of an IPv4 CIDR (host bits cleared), or undefined when it is not one. */
+export function canonicalIpv4Cidr(cidr: string): string | undefined {
+  const m = IPV4_CIDR.exec(cidr);
+  if (!m) { return undefined; }
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) { return undefined; }
+  const address = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  const network = (address & mask) >>> 0;
+  const parts = [network >>> 24, (network >>> 16) & 255, (network >>> 8) & 255, network & 255];
+  return `${parts.join('.')}/${prefix}`;
+}
+
+const RETENTION_VALUES = new Set(
+  Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number'),
+);
+
+export function checkRetention(problems: PropProblems, prop: string, days: number | undefined): void {
+  if (days === undefined || Token.isUnresolved(days)) { return; }
+  if (days === logs.RetentionDays.INFINITE) {
+    problems.add(prop, 'RetentionDays.INFINITE',
+      'A log group without retention grows without bound and is not a managed retention (CIS EKS 2.1.2). ' +
+      'Choose a RetentionDays value (at least ONE_YEAR); ship audit logs to S3 for longer archives.');
+  } else if (!RETENTION_VALUES.has(days)) {
+    problems.add(prop, days, 'CloudWatch Logs accepts only the logs.RetentionDays values, for example RetentionDays.ONE_YEAR.');
+  }
+}
+
+const ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
+
+export function checkAddonVersion(problems: PropProblems, prop: string, version: string | undefined): void {
+  if (version === undefined || Token.isUnresolved(version)) { return; }
+  if (!ADDON_VERSION.test(version)) {
+    problems.add(prop, version,
+      "An EKS add-on version looks like 'v1.20.4-eksbuild.1' (see `aws eks describe-addon-versions`). " +
+      'Leave it unset to let EKS install its default version for the cluster version.');
+  }
+}

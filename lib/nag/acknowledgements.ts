@@ -1,0 +1,137 @@
+import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+
+/**
+ * Every cdk-nag finding the library acknowledges, in one place.
+ *
+ * Findings on resources the library designs are fixed, not acknowledged. What is left comes from
+ * aws-cdk-lib's own plumbing, which the library cannot change without forking it (the kubectl
+ * provider's Lambda functions and roles, the EKS cluster service role), or from a design choice
+ * with a reason written next to it (the NAT gateways' route to the internet gateway). Each
+ * acknowledgement names one rule, granular where the rule is granular, on one CloudFormation
+ * resource, so it can never hide the same finding on anything else.
+ */
+export interface LibraryAcknowledgement {
+  /** The one resource the finding is acknowledged on. */
+  readonly resource: CfnResource;
+  /** The full rule id, for example `AwsSolutions-IAM4[Policy::...]`. */
+  readonly ruleId: string;
+  /** Why the finding stays. */
+  readonly reason: string;
+}
+
+/** The prefixes the compliance packs put in front of a shared rule name. */
+const COMPLIANCE_PACKS = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
+
+const MANAGED_POLICY = (name: string) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`;
+
+/**
+ * Acknowledgements for what aws-eks-v2's `Cluster` creates itself: the cluster service role and
+ * the kubectl provider (a handler Lambda and the custom resource framework's onEvent Lambda).
+ */
+export function clusterPlumbingAcknowledgements(cluster: eks.Cluster): LibraryAcknowledgement[] {
+  const acks: LibraryAcknowledgement[] = [];
+  const add = (resource: IConstruct | undefined, ruleIds: string[], reason: string) => {
+    const cfn = resource && cfnResourceOf(resource);
+    if (!cfn) { return; }
+    for (const ruleId of ruleIds) { acks.push({ resource: cfn, ruleId, reason }); }
+  };
+
+  add(cluster.role, [MANAGED_POLICY('AmazonEKSClusterPolicy')],
+    'EKS requires the AWS managed AmazonEKSClusterPolicy on the cluster service role; AWS updates it as EKS changes, ' +
+    'which a copied customer managed policy would not follow.');
+
+  const provider = cluster.node.tryFindChild('KubectlProvider');
+  if (!provider) { return acks; }
+  const handler = provider.node.tryFindChild('Handler');
+  const handlerRole = handler?.node.tryFindChild('ServiceRole');
+  const onEvent = provider.node.tryFindChild('Provider')?.node.tryFindChild('framework-onEvent');
+  const onEventRole = onEvent?.node.tryFindChild('ServiceRole');
+
+  const lambdaPlumbing = 'aws-cdk-lib creates this kubectl provider Lambda and its role; the library cannot change them without forking aws-eks-v2.';
+  add(handlerRole, [
+    MANAGED_POLICY('service-role/AWSLambdaBasicExecutionRole'),
+    MANAGED_POLICY('service-role/AWSLambdaVPCAccessExecutionRole'),
+    MANAGED_POLICY('AmazonEC2ContainerRegistryReadOnly'),
+  ], `${lambdaPlumbing} The handler needs to write its own logs, attach to the private subnets and pull Helm charts from ECR.`);
+  const ecrPublic = conditionalEcrPublicFinding(handlerRole);
+  if (ecrPublic) {
+    add(handlerRole, [ecrPublic], `${lambdaPlumbing} Read-only ECR Public access, only in the aws partition, for public Helm charts.`);
+  }
+  add(onEventRole, [
+    MANAGED_POLICY('service-role/AWSLambdaBasicExecutionRole'),
+    MANAGED_POLICY('service-role/AWSLambdaVPCAccessExecutionRole'),
+  ], `${lambdaPlumbing} The framework function needs to write its own logs and attach to the private subnets.`);
+  const handlerFunction = handler && cfnResourceOf(handler);
+  if (handlerFunction) {
+    add(onEventRole?.node.tryFindChild('DefaultPolicy'),
+      [`AwsSolutions-IAM5[Resource::<${Stack.of(handlerFunction).getLogicalId(handlerFunction)}.Arn>:*]`],
+      `${lambdaPlumbing} The wildcard covers the versions and aliases of the one kubectl handler function, nothing else.`);
+  }
+  add(handler, ['AwsSolutions-L1'],
+    `${lambdaPlumbing} Its Python runtime is chosen by aws-cdk-lib (the newest it knows) and moves with aws-cdk-lib upgrades.`);
+  for (const fn of [handler, onEvent]) {
+    add(fn, COMPLIANCE_PACKS.map((p) => `${p}-LambdaConcurrency`),
+      `${lambdaPlumbing} It runs only during CloudFormation deployments of this stack; reserving concurrency would take capacity from the account for nothing.`);
+    add(fn, COMPLIANCE_PACKS.map((p) => `${p}-LambdaDLQ`),
+      `${lambdaPlumbing} It is invoked synchronously by CloudFormation's custom resource framework, which reports failures itself; a dead-letter queue only applies to asynchronous invocations.`);
+  }
+  for (const role of [handlerRole, onEventRole]) {
+    add(role?.node.tryFindChild('DefaultPolicy'), COMPLIANCE_PACKS.map((p) => `${p}-IAMNoInlinePolicy`),
+      `${lambdaPlumbing} The inline policy is scoped to this one role (eks:DescribeCluster on this cluster, invoking the one handler).`);
+  }
+  return acks;
+}
+
+/**
+ * Acknowledgements for the library's own VPC: the public subnets exist only for the NAT gateways,
+ * which need a default route to the internet gateway to give the private subnets egress.
+ */
+export function natRouteAcknowledgements(vpc: ec2.Vpc): LibraryAcknowledgement[] {
+  const acks: LibraryAcknowledgement[] = [];
+  for (const subnet of vpc.publicSubnets) {
+    const route = subnet.node.tryFindChild('DefaultRoute');
+    const cfn = route && cfnResourceOf(route);
+    if (!cfn) { continue; }
+    for (const pack of COMPLIANCE_PACKS) {
+      acks.push({
+        resource: cfn,
+        ruleId: `${pack}-VPCNoUnrestrictedRouteToIGW`,
+        reason: 'This public subnet holds only a NAT gateway (no public IPs are assigned on launch, nothing else is placed here); ' +
+          'the NAT gateway needs this route to the internet gateway to give the private subnets egress.',
+      });
+    }
+  }
+  return acks;
+}
+
+/** Records the acknowledgements where cdk-nag 3 reads them. */
+export function applyAcknowledgements(acks: LibraryAcknowledgement[]): void {
+  for (const ack of acks) {
+    Validations.of(ack.resource).acknowledge({ id: ack.ruleId, reason: ack.reason });
+  }
+}
+
+/** The construct itself when it is a CloudFormation resource, else its default child's. */
+function cfnResourceOf(construct: IConstruct): CfnResource | undefined {
+  if (CfnResource.isCfnResource(construct)) { return construct; }
+  const child = construct.node.defaultChild;
+  return child && CfnResource.isCfnResource(child) ? child : undefined;
+}
+
+/**
+ * The granular AwsSolutions-IAM4 id of the ECR Public policy the kubectl handler gets through a
+ * CloudFormation condition. cdk-nag renders an `Fn::If` policy ARN as its JSON, which contains the
+ * condition's logical id, so it is computed from the role rather than written down.
+ */
+function conditionalEcrPublicFinding(role: IConstruct | undefined): string | undefined {
+  const cfn = role && cfnResourceOf(role);
+  if (!cfn || !(cfn instanceof iam.CfnRole)) { return undefined; }
+  const stack = Stack.of(cfn);
+  const arns = stack.resolve(cfn.managedPolicyArns) as unknown[] | undefined;
+  const conditional = (arns ?? []).find((arn) => typeof arn === 'object' && arn !== null && 'Fn::If' in arn);
+  return conditional ? `AwsSolutions-IAM4[Policy::${JSON.stringify(conditional)}]` : undefined;
+}

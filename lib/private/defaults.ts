@@ -1,0 +1,52 @@
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+
+/**
+ * Defaults of the library, in one place. Tests import these too, so a changed default shows up
+ * as a changed test expectation, never as a silent drift.
+ */
+
+/** Kubernetes version of a new cluster (matches the bundled kubectl layer). */
+export const DEFAULT_KUBERNETES_VERSION = eks.KubernetesVersion.V1_36;
+
+/** The minor version the bundled kubectl layer (`@aws-cdk/lambda-layer-kubectl-v36`) carries. */
+export const BUNDLED_KUBECTL_MINOR = '1.36';
+
+/** Every control-plane log type EKS can ship. All of them are on, always. */
+export const CONTROL_PLANE_LOG_TYPES: readonly eks.ClusterLoggingTypes[] = [
+  eks.ClusterLoggingTypes.API,
+  eks.ClusterLoggingTypes.AUDIT,
+  eks.ClusterLoggingTypes.AUTHENTICATOR,
+  eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
+  eks.ClusterLoggingTypes.SCHEDULER,
+];
+
+/** Retention of the control-plane log group. */
+export const DEFAULT_CONTROL_PLANE_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
+
+/** Retention of the VPC flow log group (only when the library creates the VPC). */
+export const DEFAULT_FLOW_LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
+
+/**
+ * Retention below this many days is accepted but warned about: CIS EKS 2.1.2 and PCI DSS 10.7
+ * ask for at least a year of audit history.
+ */
+export const MIN_RECOMMENDED_LOG_RETENTION_DAYS = 365;
+
+/** The CIDR of the VPC the library creates when none is given. */
+export const DEFAULT_VPC_CIDR = '10.0.0.0/16';
+
+/** How many availability zones the library's VPC spans (EKS needs at least two). */
+export const DEFAULT_VPC_MAX_AZS = 3;
+
+/** Prefix of every warning the library leaves in a synth. */
+export const WARNING_PREFIX = 'cdk-hardened-eks';
+
+/** Ids of the warnings the library emits, one per weakening a user can choose. */
+export const WARNINGS = {
+  publicEndpoint: `${WARNING_PREFIX}:publicEndpoint`,
+  noClusterAdmin: `${WARNING_PREFIX}:noClusterAdmin`,
+  deletionProtectionOff: `${WARNING_PREFIX}:deletionProtectionOff`,
+  shortLogRetention: `${WARNING_PREFIX}:shortLogRetention`,
+  extendedSupport: `${WARNING_PREFIX}:extendedSupport`,
+} as const;
