@@ -1,0 +1,57 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagPack, NagPackProps } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { accessEntriesOnly } from './rules/access-entries-only';
+import { controlPlaneLogGroup } from './rules/control-plane-log-group';
+import { controlPlaneLogTypes } from './rules/control-plane-log-types';
+import { creatorAdminBootstrap } from './rules/creator-admin-bootstrap';
+import { deletionProtection } from './rules/deletion-protection';
+import { endpointPublicAccess } from './rules/endpoint-public-access';
+import { endpointPublicUnrestricted } from './rules/endpoint-public-unrestricted';
+import { HardenedEksRule } from './rules/rule';
+import { secretsEncryption } from './rules/secrets-encryption';
+
+/** Every rule of the pack, in the order findings are reported. */
+export const HARDENED_EKS_RULES: readonly HardenedEksRule[] = [
+  endpointPublicAccess,
+  endpointPublicUnrestricted,
+  controlPlaneLogTypes,
+  controlPlaneLogGroup,
+  secretsEncryption,
+  accessEntriesOnly,
+  creatorAdminBootstrap,
+  deletionProtection,
+];
+
+/**
+ * A cdk-nag 3 pack for Amazon EKS clusters that CloudFormation creates natively
+ * (`AWS::EKS::Cluster`, as aws-eks-v2 does). cdk-nag's own EKS rules only recognise aws-eks (v1)
+ * clusters and check nothing on aws-eks-v2.
+ *
+ * Findings are `HardenedEks-<rule>` (or `HardenedEks-<rule>[<detail>]` for granular rules). Rules
+ * read the properties CloudFormation will receive, overrides included.
+ *
+ * @example
+ * Validations.of(app).addPlugins(new HardenedEksChecks());
+ */
+export class HardenedEksChecks extends NagPack {
+  public readonly name: string = 'HardenedEks';
+
+  constructor(scope?: IConstruct, props?: NagPackProps) {
+    super(scope, props);
+    this.packName = 'HardenedEks';
+  }
+
+  protected checkResource(node: CfnResource): void {
+    for (const rule of HARDENED_EKS_RULES) {
+      this.applyRule({
+        ruleSuffixOverride: rule.id,
+        info: rule.info,
+        explanation: rule.explanation,
+        level: rule.level,
+        node,
+        rule: (resource: CfnResource) => rule.check(resource),
+      });
+    }
+  }
+}

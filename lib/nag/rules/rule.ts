@@ -1,0 +1,37 @@
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { NagMessageLevel, NagRuleResult } from 'cdk-nag';
+
+/**
+ * One rule of the HardenedEksChecks pack: a pure function of one CloudFormation resource.
+ */
+export interface HardenedEksRule {
+  /** Suffix of the finding id: the finding is `HardenedEks-<id>`, or `HardenedEks-<id>[<detail>]` when granular. */
+  readonly id: string;
+  readonly level: NagMessageLevel;
+  /** What was found (one sentence). */
+  readonly info: string;
+  /** Why it matters and which CIS Amazon EKS Benchmark / EKS Best Practices item it enforces. */
+  readonly explanation: string;
+  check(node: CfnResource): NagRuleResult;
+}
+
+/**
+ * The resource's properties as CloudFormation will receive them: PascalCase, tokens resolved,
+ * escape-hatch overrides (`addPropertyOverride`) applied. Rules read this rather than the L1's
+ * typed props so that an override cannot slip a weakening past them.
+ */
+export function deployedProperties(node: CfnResource): Record<string, any> {
+  return deployedResource(node).Properties ?? {};
+}
+
+/** The whole rendered resource (Type, Properties, DependsOn, DeletionPolicy...). */
+export function deployedResource(node: CfnResource): Record<string, any> {
+  const rendered = Stack.of(node).resolve((node as any)._toCloudFormation()) as { Resources?: Record<string, any> };
+  const resources = Object.values(rendered.Resources ?? {});
+  return resources[0] ?? {};
+}
+
+/** Whether the resource is an EKS cluster CloudFormation creates natively (aws-eks-v2, or an L1). */
+export function isEksCluster(node: CfnResource): boolean {
+  return node.cfnResourceType === 'AWS::EKS::Cluster';
+}

@@ -1,0 +1,50 @@
+import { App, AppProps, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { HardenedEksCluster, HardenedEksClusterProps } from '../lib';
+
+/**
+ * Feature flags the library's output depends on, pinned so tests do not drift with aws-cdk-lib's
+ * defaults. Tests that matter flip them on purpose.
+ */
+export const PINNED_FEATURE_FLAGS: Record<string, boolean> = {
+  '@aws-cdk/aws-ec2:restrictDefaultSecurityGroup': true,
+  '@aws-cdk/aws-eks:useNativeOidcProvider': true,
+  '@aws-cdk/aws-iam:minimizePolicies': true,
+  '@aws-cdk/aws-kms:reduceCrossAccountRegionPolicyScope': true,
+};
+
+/**
+ * A fast app for unit tests: no built-in CloudFormation validation, no asset staging
+ * (the kubectl and AWS CLI layers are not copied into a temp dir for every synth).
+ */
+export function fastApp(context: Record<string, unknown> = {}, props: AppProps = {}): App {
+  return new App({
+    builtinCloudFormationValidation: false,
+    ...props,
+    context: { 'aws:cdk:disable-asset-staging': true, ...PINNED_FEATURE_FLAGS, ...context },
+  } as AppProps);
+}
+
+export interface Synthesized {
+  readonly app: App;
+  readonly stack: Stack;
+  readonly cluster: HardenedEksCluster;
+  readonly template: Template;
+}
+
+/** A stack with one HardenedEksCluster with id 'Cluster', synthesized. */
+export function synthCluster(props: HardenedEksClusterProps = {}, context: Record<string, unknown> = {}): Synthesized {
+  const app = fastApp(context);
+  const stack = new Stack(app, 'Test');
+  const cluster = new HardenedEksCluster(stack, 'Cluster', props);
+  return { app, stack, cluster, template: Template.fromStack(stack) };
+}
+
+/** The one resource of a type in a template; fails the test when there is not exactly one. */
+export function onlyResource(template: Template, type: string): { logicalId: string; resource: any } {
+  const resources = Object.entries(template.findResources(type));
+  if (resources.length !== 1) {
+    throw new Error(`expected exactly one ${type}, found ${resources.length}`);
+  }
+  return { logicalId: resources[0][0], resource: resources[0][1] };
+}
