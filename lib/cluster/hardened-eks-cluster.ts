@@ -13,7 +13,9 @@ import {
   checkAddonVersion, checkClusterName, checkPublicCidrs, checkRetention, checkVersionAndLayer,
 } from './validation';
 import { createEncryptedLogGroup } from '../logging/encrypted-log-group';
-import { applyAcknowledgements, clusterPlumbingAcknowledgements, natRouteAcknowledgements } from '../nag/acknowledgements';
+import {
+  applyAcknowledgements, cloudFormationValidatorAcknowledgements, clusterPlumbingAcknowledgements, natRouteAcknowledgements,
+} from '../nag/acknowledgements';
 import {
   BUNDLED_KUBECTL_MINOR, CONTROL_PLANE_LOG_TYPES, DEFAULT_CONTROL_PLANE_LOG_RETENTION,
   DEFAULT_FLOW_LOG_RETENTION, DEFAULT_KUBERNETES_VERSION, MIN_RECOMMENDED_LOG_RETENTION_DAYS, WARNINGS,
@@ -77,6 +79,7 @@ export interface HardenedEksClusterProps {
 
   /**
    * Retention of the flow log group of the VPC the library creates. Only valid without `vpc`.
+   * Less than one year leaves the warning `cdk-hardened-eks:shortLogRetention`.
    *
    * @default RetentionDays.ONE_YEAR
    */
@@ -90,8 +93,8 @@ export interface HardenedEksClusterProps {
   readonly endpointAccess?: ClusterEndpointAccess;
 
   /**
-   * Retention of the control-plane log group. Less than one year leaves a warning; INFINITE is
-   * rejected (an unmanaged log group).
+   * Retention of the control-plane log group. Less than one year leaves the warning
+   * `cdk-hardened-eks:shortLogRetention`; INFINITE is rejected (an unmanaged log group).
    *
    * @default RetentionDays.ONE_YEAR
    */
@@ -159,6 +162,8 @@ export interface HardenedEksClusterProps {
 
 /**
  * An Amazon EKS cluster hardened at the AWS layer, on aws-cdk-lib's aws-eks-v2 `Cluster`.
+ *
+ * What it does by default:
  *
  * - private API endpoint; public access only from named CIDRs, with a warning;
  * - all five control-plane log types into `/aws/eks/<name>/cluster`, created by the stack before
@@ -265,6 +270,7 @@ export class HardenedEksCluster extends Construct {
     applyAcknowledgements([
       ...clusterPlumbingAcknowledgements(this.cluster),
       ...(ownVpc ? natRouteAcknowledgements(ownVpc) : []),
+      ...cloudFormationValidatorAcknowledgements(this.cluster),
     ]);
     this.warnAboutWeakenings(props, endpointAccess, logRetention);
   }
@@ -341,9 +347,15 @@ export class HardenedEksCluster extends Construct {
       warnings.addWarningV2(WARNINGS.deletionProtectionOff,
         'deletionProtection is false: the cluster can be deleted by a stack update or deletion.');
     }
-    if (!Token.isUnresolved(logRetention) && logRetention < MIN_RECOMMENDED_LOG_RETENTION_DAYS) {
+    const retentions: Array<[string, number | undefined]> = [
+      ['controlPlaneLogRetention', logRetention],
+      ['flowLogRetention', props.flowLogRetention],
+    ];
+    const short = retentions.filter(([, days]) => days !== undefined && !Token.isUnresolved(days) && days < MIN_RECOMMENDED_LOG_RETENTION_DAYS);
+    if (short.length > 0) {
       warnings.addWarningV2(WARNINGS.shortLogRetention,
-        `controlPlaneLogRetention is ${logRetention} days; CIS EKS 2.1.2 and PCI DSS 10.7 expect at least a year of audit history.`);
+        `${short.map(([prop, days]) => `${prop} is ${days} days`).join(', ')}; ` +
+        'CIS EKS 2.1.2 and PCI DSS 10.7 expect at least a year of log history.');
     }
     if (props.upgradeSupport === UpgradeSupportType.EXTENDED) {
       warnings.addWarningV2(WARNINGS.extendedSupport,

@@ -25,6 +25,8 @@ export interface LibraryAcknowledgement {
 
 /** The prefixes the compliance packs put in front of a shared rule name. */
 const COMPLIANCE_PACKS = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
+/** The compliance packs that check Lambda concurrency and dead-letter queues (PCI DSS 3.2.1 does not). */
+const LAMBDA_COMPLIANCE_PACKS = ['NIST.800.53.R5', 'HIPAA.Security'];
 
 const MANAGED_POLICY = (name: string) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`;
 
@@ -74,9 +76,10 @@ export function clusterPlumbingAcknowledgements(cluster: eks.Cluster): LibraryAc
   add(handler, ['AwsSolutions-L1'],
     `${lambdaPlumbing} Its Python runtime is chosen by aws-cdk-lib (the newest it knows) and moves with aws-cdk-lib upgrades.`);
   for (const fn of [handler, onEvent]) {
-    add(fn, COMPLIANCE_PACKS.map((p) => `${p}-LambdaConcurrency`),
-      `${lambdaPlumbing} It runs only during CloudFormation deployments of this stack; reserving concurrency would take capacity from the account for nothing.`);
-    add(fn, COMPLIANCE_PACKS.map((p) => `${p}-LambdaDLQ`),
+    add(fn, LAMBDA_COMPLIANCE_PACKS.map((p) => `${p}-LambdaConcurrency`),
+      `${lambdaPlumbing} It runs only during CloudFormation deployments of this stack. Reserved concurrency would take capacity from ` +
+      'the whole account and fails to deploy in accounts whose unreserved concurrency would drop below the Lambda minimum.');
+    add(fn, LAMBDA_COMPLIANCE_PACKS.map((p) => `${p}-LambdaDLQ`),
       `${lambdaPlumbing} It is invoked synchronously by CloudFormation's custom resource framework, which reports failures itself; a dead-letter queue only applies to asynchronous invocations.`);
   }
   for (const role of [handlerRole, onEventRole]) {
@@ -134,4 +137,18 @@ function conditionalEcrPublicFinding(role: IConstruct | undefined): string | und
   const arns = stack.resolve(cfn.managedPolicyArns) as unknown[] | undefined;
   const conditional = (arns ?? []).find((arn) => typeof arn === 'object' && arn !== null && 'Fn::If' in arn);
   return conditional ? `AwsSolutions-IAM4[Policy::${JSON.stringify(conditional)}]` : undefined;
+}
+
+/**
+ * Acknowledgements of aws-cdk-lib's built-in CloudFormation validator (not cdk-nag) for what
+ * aws-eks-v2 renders itself.
+ */
+export function cloudFormationValidatorAcknowledgements(cluster: eks.Cluster): LibraryAcknowledgement[] {
+  const cfn = cfnResourceOf(cluster);
+  return cfn ? [{
+    resource: cfn,
+    ruleId: 'CloudFormation-Validate::W9009',
+    reason: "aws-eks-v2 renders EncryptionConfig.Resources = ['secrets'], which the CloudFormation schema marks deprecated now that EKS " +
+      'envelope-encrypts all Kubernetes API data with the key. It is what aws-eks-v2 deploys and is still accepted; it encrypts with the same key.',
+  }] : [];
 }

@@ -280,6 +280,12 @@ describe('opt-outs and options', () => {
     expect(warningsOf(stack).some((w) => w.includes(WARNINGS.shortLogRetention) && w.includes('90 days'))).toBe(true);
   });
 
+  test('a flow log retention under a year is applied and warned about', () => {
+    const { template, stack, cluster } = synthCluster({ flowLogRetention: logs.RetentionDays.ONE_MONTH });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: `/aws/vpc-flow-logs/${cluster.clusterName}`, RetentionInDays: 30 });
+    expect(warningsOf(stack).some((w) => w.includes(WARNINGS.shortLogRetention) && w.includes('flowLogRetention is 30 days'))).toBe(true);
+  });
+
   test('a longer retention is applied without a warning', () => {
     const { template, stack, cluster } = synthCluster({ controlPlaneLogRetention: logs.RetentionDays.TEN_YEARS, flowLogRetention: logs.RetentionDays.TWO_YEARS });
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: `/aws/eks/${cluster.clusterName}/cluster`, RetentionInDays: 3653 });

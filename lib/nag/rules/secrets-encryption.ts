@@ -10,12 +10,14 @@ export const secretsEncryption: HardenedEksRule = {
   level: NagMessageLevel.ERROR,
   info: 'The EKS cluster does not envelope-encrypt Kubernetes Secrets with a KMS key.',
   explanation: 'CIS Amazon EKS Benchmark 5.3.1 asks to encrypt Kubernetes Secrets with customer managed keys in AWS KMS: ' +
-    'anyone who reads etcd, or a backup of it, reads the secrets otherwise. Set an EncryptionConfig for "secrets" with a key ARN.',
+    'anyone who reads etcd, or a backup of it, reads the secrets otherwise. Set an EncryptionConfig with a customer managed key ARN.',
   check(node: CfnResource): NagRuleResult {
     if (!isEksCluster(node)) { return NagRuleCompliance.NOT_APPLICABLE; }
     const configs: unknown[] = deployedProperties(node).EncryptionConfig ?? [];
-    const encrypted = configs.some((config: any) =>
-      Array.isArray(config?.Resources) && config.Resources.includes('secrets') && config?.Provider?.KeyArn !== undefined);
+    // `Resources` is deprecated in the CloudFormation schema (EKS now envelope-encrypts all
+    // Kubernetes API data with the key); when it is still given it must cover secrets.
+    const encrypted = configs.some((config: any) => config?.Provider?.KeyArn !== undefined &&
+      (config.Resources === undefined || (Array.isArray(config.Resources) && config.Resources.includes('secrets'))));
     return encrypted ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },
 };

@@ -1,0 +1,135 @@
+/**
+ * `npm run bench`: what the hardening costs at synth time.
+ *
+ * Synthesizes examples/basic (HardenedEksCluster with all five nag packs as validation plugins)
+ * and a bare aws-eks-v2 cluster of the same version with a kubectl provider (aws-cdk-lib
+ * defaults, no hardening, no nag) in the same run, alternating, each synth in a fresh Node
+ * process so memory is measured per synth. Both use what `cdk synth` uses: the built-in
+ * CloudFormation validator and asset staging on. Prints medians and the ratio.
+ *
+ *   npm run bench              5 synths of each
+ *   npm run bench -- --runs 9  more
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+type Kind = 'hardened' | 'bare';
+
+interface Sample {
+  readonly kind: Kind;
+  readonly wallMs: number;
+  readonly nagMs: number;
+  readonly peakRssMiB: number;
+  readonly resources: number;
+  readonly lambdas: number;
+  readonly templateBytes: number;
+}
+
+function child(kind: Kind): void {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${kind}-`));
+  const started = process.hrtime.bigint();
+  // Loaded inside the timed section: module loading is part of what a synth costs.
+  const { App, Stack, Validations } = require('aws-cdk-lib');
+  const app = new App({ outdir });
+  let nagMs = 0;
+  let stack: any;
+  if (kind === 'hardened') {
+    const { defineBasicExample, nagPacks } = require('../examples/basic');
+    stack = defineBasicExample(app);
+    const packs = nagPacks();
+    // Time the packs on their own as well, by wrapping the plugin entry point.
+    for (const pack of packs) {
+      const validate = pack.validate.bind(pack);
+      pack.validate = (context: unknown) => {
+        const t0 = process.hrtime.bigint();
+        try { return validate(context); } finally { nagMs += Number(process.hrtime.bigint() - t0) / 1e6; }
+      };
+    }
+    Validations.of(app).addPlugins(...packs);
+  } else {
+    const eks = require('aws-cdk-lib/aws-eks-v2');
+    const { KubectlV36Layer } = require('@aws-cdk/lambda-layer-kubectl-v36');
+    stack = new Stack(app, 'BareEks');
+    new eks.Cluster(stack, 'Cluster', {
+      version: eks.KubernetesVersion.V1_36,
+      kubectlProviderOptions: { kubectlLayer: new KubectlV36Layer(stack, 'KubectlLayer') },
+    });
+  }
+  const assembly = app.synth();
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const templateFile = path.join(outdir, assembly.getStackByName(stack.stackName).templateFile);
+  const templateText = fs.readFileSync(templateFile, 'utf8');
+  const resources = Object.values(JSON.parse(templateText).Resources) as any[];
+  const sample: Sample = {
+    kind,
+    wallMs,
+    nagMs,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    resources: resources.length,
+    lambdas: resources.filter((r) => r.Type === 'AWS::Lambda::Function').length,
+    templateBytes: Buffer.byteLength(templateText),
+  };
+  fs.rmSync(outdir, { recursive: true, force: true });
+  process.stdout.write(JSON.stringify(sample));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function main(): void {
+  const runsArg = process.argv.indexOf('--runs');
+  const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+  const register = path.join(__dirname, '..', 'scripts', 'register.js');
+  const samples: Sample[] = [];
+  for (let i = 0; i < runs; i++) {
+    for (const kind of ['bare', 'hardened'] as Kind[]) {
+      const out = execFileSync(process.execPath, ['-r', register, __filename, '--child', kind], {
+        encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+      });
+      samples.push(JSON.parse(out));
+      process.stderr.write('.');
+    }
+  }
+  process.stderr.write('\n');
+  const summary = (kind: Kind) => {
+    const of = samples.filter((s) => s.kind === kind);
+    return {
+      wallMs: median(of.map((s) => s.wallMs)),
+      nagMs: median(of.map((s) => s.nagMs)),
+      peakRssMiB: median(of.map((s) => s.peakRssMiB)),
+      resources: of[0].resources,
+      lambdas: of[0].lambdas,
+      templateBytes: of[0].templateBytes,
+    };
+  };
+  const bare = summary('bare');
+  const hardened = summary('hardened');
+  const row = (name: string, b: number | string, h: number | string, ratio?: number) =>
+    `| ${name} | ${b} | ${h} | ${ratio === undefined ? '' : `${ratio.toFixed(2)}x`} |`;
+  const lines = [
+    `synth benchmark: ${runs} synths each, medians; node ${process.version}, ${os.cpus().length} cores`,
+    '',
+    '| measure | bare aws-eks-v2 | examples/basic (5 nag packs) | ratio |',
+    '|---|---|---|---|',
+    row('wall time (ms)', bare.wallMs.toFixed(0), hardened.wallMs.toFixed(0), hardened.wallMs / bare.wallMs),
+    row('  of which nag packs (ms)', '-', hardened.nagMs.toFixed(0)),
+    row('peak memory (MiB)', bare.peakRssMiB.toFixed(0), hardened.peakRssMiB.toFixed(0), hardened.peakRssMiB / bare.peakRssMiB),
+    row('resources', bare.resources, hardened.resources, hardened.resources / bare.resources),
+    row('Lambda functions', bare.lambdas, hardened.lambdas),
+    row('template bytes', bare.templateBytes, hardened.templateBytes, hardened.templateBytes / bare.templateBytes),
+    '',
+    `wall-time ratio ${(hardened.wallMs / bare.wallMs).toFixed(2)}x (goal: at most 1.50x)`,
+  ];
+  console.log(lines.join('\n'));
+}
+
+if (process.argv[2] === '--child') {
+  child(process.argv[3] as Kind);
+} else {
+  main();
+}

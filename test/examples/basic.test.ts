@@ -1,0 +1,58 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { defineBasicExample, nagPacks } from '../../examples/basic';
+import { fastApp } from '../fixtures';
+
+function synthExample(app: App = fastApp()): { app: App; stack: Stack; template: Template } {
+  const stack = defineBasicExample(app);
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+describe('examples/basic', () => {
+  const { app, template } = synthExample();
+
+  test.each(nagPacks().map((pack) => [pack.readPackName, pack] as const))('has zero unacknowledged %s findings', (_name, pack) => {
+    const report = pack.validateScope(app);
+    expect(report.violations.map((v) => `${v.ruleName} @ ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  test('runs all five packs', () => {
+    expect(nagPacks().map((p) => p.readPackName)).toEqual(['AwsSolutions', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321', 'HardenedEks']);
+  });
+
+  test('matches the snapshot (asset hashes stripped)', () => {
+    expect(template.toJSON()).toMatchSnapshot();
+  });
+
+  test('two synths are byte-identical', () => {
+    const first = JSON.stringify(synthExample().template.toJSON());
+    const second = JSON.stringify(synthExample().template.toJSON());
+    expect(second).toBe(first);
+  });
+
+  test('the logical ids of the stateful resources never change', () => {
+    const json = template.toJSON().Resources;
+    const pinned: Record<string, string> = {
+      ClusterC2E21B66: 'AWS::EKS::Cluster',
+      ClusterSecretsKey462B29B5: 'AWS::KMS::Key',
+      ClusterControlPlaneLogKey176C87DF: 'AWS::KMS::Key',
+      ClusterControlPlaneLogGroup6A0AE1E2: 'AWS::Logs::LogGroup',
+      ClusterFlowLogKey075E8360: 'AWS::KMS::Key',
+      ClusterFlowLogGroup28D7828C: 'AWS::Logs::LogGroup',
+    };
+    for (const [logicalId, type] of Object.entries(pinned)) {
+      expect({ logicalId, type: json[logicalId]?.Type, deletion: json[logicalId]?.DeletionPolicy })
+        .toEqual({ logicalId, type, deletion: 'Retain' });
+    }
+    // Nothing else of these types appears under another id.
+    for (const type of new Set(Object.values(pinned))) {
+      const ids = Object.entries(json).filter(([, r]: [string, any]) => r.Type === type).map(([id]) => id).sort();
+      expect(ids).toEqual(Object.keys(pinned).filter((id) => pinned[id] === type).sort());
+    }
+  });
+
+  test('the cluster name is pinned too (a new name replaces the cluster)', () => {
+    template.hasResourceProperties('AWS::EKS::Cluster', { Name: 'HardenedEksBasic-Cluster-2B99BDC3' });
+  });
+});

@@ -1,0 +1,102 @@
+import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { nagPacks } from '../../examples/basic';
+import { HardenedEksCluster } from '../../lib';
+import {
+  cloudFormationValidatorAcknowledgements, clusterPlumbingAcknowledgements, LibraryAcknowledgement, natRouteAcknowledgements,
+} from '../../lib/nag/acknowledgements';
+import { fastApp } from '../fixtures';
+
+function libraryAcknowledgements(cluster: HardenedEksCluster): LibraryAcknowledgement[] {
+  return [
+    ...clusterPlumbingAcknowledgements(cluster.cluster),
+    ...natRouteAcknowledgements(cluster.node.findChild('Vpc') as any),
+  ];
+}
+
+/** Every finding of the five packs, acknowledged or not, as `<rule id> @ <construct path>`. */
+function allFindingsIgnoringAcknowledgements(scope: Stack): string[] {
+  const found: string[] = [];
+  for (const pack of nagPacks()) {
+    (pack as any).isAcknowledged = () => false;
+    for (const v of pack.validateScope(scope).violations) {
+      for (const r of v.violatingResources) { found.push(`${v.ruleName} @ ${r.constructPath}`); }
+    }
+  }
+  return found.sort();
+}
+
+describe('library acknowledgements', () => {
+  const app = fastApp();
+  const stack = new Stack(app, 'Test');
+  const cluster = new HardenedEksCluster(stack, 'Cluster');
+  const acks = libraryAcknowledgements(cluster);
+
+  test('each acknowledges exactly one real finding on exactly one resource, and every finding is fixed or acknowledged', () => {
+    const acknowledged = acks.map((a) => `${a.ruleId} @ ${a.resource.node.path}`).sort();
+    expect(new Set(acknowledged).size).toBe(acknowledged.length);
+    expect(allFindingsIgnoringAcknowledgements(stack)).toEqual(acknowledged);
+  });
+
+  test('each sits on a CloudFormation resource (a leaf), not on a scope above it', () => {
+    for (const ack of acks) {
+      expect(CfnResource.isCfnResource(ack.resource)).toBe(true);
+      expect(ack.resource.node.children).toHaveLength(0);
+    }
+  });
+
+  test('each carries a written reason', () => {
+    for (const ack of acks) {
+      expect(ack.reason.length).toBeGreaterThan(60);
+    }
+  });
+
+  test('each is recorded where cdk-nag reads it, on that resource only', () => {
+    for (const ack of acks) {
+      const recorded = ack.resource.node.metadata
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) => Object.keys(m.data as object));
+      expect(recorded.some((id) => id.endsWith(ack.ruleId))).toBe(true);
+    }
+    // aws-cdk-lib acknowledges some of its own CloudFormation validator findings on scopes; ours are cdk-nag ids.
+    const isNagAck = (m: { type: string; data: any }) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY &&
+      Object.keys(m.data).some((id) => !id.startsWith('CloudFormation-Validate::'));
+    const scopesWithAcks = stack.node.findAll()
+      .filter((c) => c.node.metadata.some(isNagAck))
+      .filter((c) => !CfnResource.isCfnResource(c));
+    expect(scopesWithAcks.map((c) => c.node.path)).toEqual([]);
+  });
+
+  test('the granular ids carry the finding detail, never the bare rule id', () => {
+    for (const ack of acks.filter((a) => /IAM[45]/.test(a.ruleId))) {
+      expect(ack.ruleId).toMatch(/^AwsSolutions-IAM[45]\[.+\]$/);
+    }
+  });
+
+  test('the README counts them right', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const plumbing = clusterPlumbingAcknowledgements(cluster.cluster).length;
+    const nat = natRouteAcknowledgements(cluster.node.findChild('Vpc') as any).length;
+    expect(readme).toContain(`${acks.length} acknowledged cdk-nag findings`);
+    expect(readme).toContain(`${plumbing} on aws-cdk-lib's own plumbing`);
+    expect(readme).toContain(`${nat} on the NAT gateways' default routes`);
+  });
+
+  test('the CloudFormation validator acknowledgement is on the cluster resource only', () => {
+    const [ack] = cloudFormationValidatorAcknowledgements(cluster.cluster);
+    expect(ack.ruleId).toBe('CloudFormation-Validate::W9009');
+    expect(ack.resource).toBe(cluster.cluster.node.defaultChild);
+  });
+});
+
+test('without the library VPC there are no NAT route acknowledgements', () => {
+  const app = fastApp();
+  const stack = new Stack(app, 'Test');
+  const vpc = new (require('aws-cdk-lib/aws-ec2').Vpc)(stack, 'Vpc', { restrictDefaultSecurityGroup: false });
+  new HardenedEksCluster(stack, 'Cluster', { vpc });
+  const acknowledgedOnRoutes = stack.node.findAll()
+    .filter((c) => c.node.path.endsWith('DefaultRoute'))
+    .filter((c) => c.node.metadata.some((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY));
+  expect(acknowledgedOnRoutes).toEqual([]);
+});
