@@ -44,6 +44,11 @@ describe('secure defaults', () => {
     template.hasResourceProperties(CLUSTER, { Version: '1.36' });
   });
 
+  test('the kubectl provider uses the bundled kubectl 1.36 layer', () => {
+    const layers = Object.values(template.findResources('AWS::Lambda::LayerVersion')) as any[];
+    expect(layers.filter((l) => /kubectl 1\.36\./.test(l.Properties.Description))).toHaveLength(1);
+  });
+
   test('the cluster name is derived from the construct path, valid for EKS and stable', () => {
     const name = clusterProps(template).Name;
     expect(name).toMatch(/^Test-Cluster-[0-9A-F]{8}$/);
