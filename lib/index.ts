@@ -1,3 +1,6 @@
 export * from './cluster/hardened-eks-cluster';
 export * from './cluster/endpoint-access';
+export { HardenedNodeGroup, HardenedNodeGroupOptions, HardenedNodeGroupProps, NodeArchitecture } from './nodes/hardened-node-group';
+export { BootstrapContainerMode, BottlerocketBootstrapContainer, BottlerocketSettings, KernelLockdown } from './nodes/bottlerocket-settings';
+export * from './nodes/instance-metadata-access';
 export { HardenedEksChecks } from './nag/hardened-eks-checks';

@@ -1,5 +1,5 @@
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
-import { Annotations, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,8 +14,10 @@ import {
 } from './validation';
 import { createEncryptedLogGroup } from '../logging/encrypted-log-group';
 import {
-  applyAcknowledgements, cloudFormationValidatorAcknowledgements, clusterPlumbingAcknowledgements, natRouteAcknowledgements,
+  applyAcknowledgements, cloudFormationValidatorAcknowledgements, clusterPlumbingAcknowledgements, cniRoleAcknowledgements,
+  natRouteAcknowledgements,
 } from '../nag/acknowledgements';
+import { autoScalingServiceLinkedRoleArn, HardenedNodeGroup, HardenedNodeGroupOptions } from '../nodes/hardened-node-group';
 import {
   BUNDLED_KUBECTL_MINOR, CONTROL_PLANE_LOG_TYPES, DEFAULT_CONTROL_PLANE_LOG_RETENTION,
   DEFAULT_FLOW_LOG_RETENTION, DEFAULT_KUBERNETES_VERSION, MIN_RECOMMENDED_LOG_RETENTION_DAYS, WARNINGS,
@@ -132,6 +134,22 @@ export interface HardenedEksClusterProps {
   readonly upgradeSupport?: UpgradeSupportType;
 
   /**
+   * Whether the cluster gets a default node group (a HardenedNodeGroup with id
+   * `DefaultNodeGroup`), so pods have somewhere to run. Add more with `addNodeGroup`.
+   *
+   * @default true
+   */
+  readonly defaultNodeGroup?: boolean;
+
+  /**
+   * Options of the default node group (size, instance types, labels, ...). Only valid when
+   * `defaultNodeGroup` is not false.
+   *
+   * @default - two to four m7i.large on-demand nodes
+   */
+  readonly defaultNodeGroupOptions?: HardenedNodeGroupOptions;
+
+  /**
    * Version of the `vpc-cni` managed add-on, for example `v1.20.4-eksbuild.1`.
    *
    * @default - the default version EKS picks for the cluster's Kubernetes version at create time
@@ -191,6 +209,15 @@ export class HardenedEksCluster extends Construct {
 
   /** The cluster's name. */
   public readonly clusterName: string;
+
+  /** The default node group, unless `defaultNodeGroup` is false. */
+  public readonly defaultNodeGroup?: HardenedNodeGroup;
+
+  /** The role the VPC CNI (aws-node) gets through EKS Pod Identity; the nodes do not have its permissions. */
+  public readonly vpcCniRole: iam.IRole;
+
+  private _nodeVolumeKey?: kms.Key;
+  private readonly nodeGroupPrerequisites: Construct[] = [];
 
   constructor(scope: Construct, id: string, props: HardenedEksClusterProps = {}) {
     super(scope, id);
@@ -261,7 +288,13 @@ export class HardenedEksCluster extends Construct {
     cfnCluster.upgradePolicy = { supportType: props.upgradeSupport ?? UpgradeSupportType.STANDARD };
     cfnCluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
-    this.addManagedAddons(props);
+    const addons = this.addManagedAddons(props);
+    this.vpcCniRole = addons.vpcCniRole;
+    if (props.defaultNodeGroup !== false) {
+      this.defaultNodeGroup = this.addNodeGroup('DefaultNodeGroup', props.defaultNodeGroupOptions);
+      // CoreDNS needs nodes to become healthy.
+      addons.coreDns.node.addDependency(this.defaultNodeGroup.nodegroup);
+    }
 
     for (const admin of props.clusterAdmins ?? []) {
       this.cluster.grantClusterAdmin(`ClusterAdmin${admin.node.addr}`, admin.roleArn);
@@ -271,6 +304,7 @@ export class HardenedEksCluster extends Construct {
       ...clusterPlumbingAcknowledgements(this.cluster),
       ...(ownVpc ? natRouteAcknowledgements(ownVpc) : []),
       ...cloudFormationValidatorAcknowledgements(this.cluster),
+      ...cniRoleAcknowledgements(addons.vpcCniRole),
     ]);
     this.warnAboutWeakenings(props, endpointAccess, logRetention);
   }
@@ -295,6 +329,10 @@ export class HardenedEksCluster extends Construct {
     checkAddonVersion(problems, 'coreDnsAddonVersion', props.coreDnsAddonVersion);
     checkAddonVersion(problems, 'kubeProxyAddonVersion', props.kubeProxyAddonVersion);
     checkAddonVersion(problems, 'podIdentityAgentAddonVersion', props.podIdentityAgentAddonVersion);
+    if (props.defaultNodeGroup === false && props.defaultNodeGroupOptions !== undefined) {
+      problems.add('defaultNodeGroupOptions', 'options with defaultNodeGroup: false',
+        'There is no default node group to apply them to. Remove defaultNodeGroupOptions, or call addNodeGroup(id, options).');
+    }
     const seen = new Set<string>();
     for (const admin of props.clusterAdmins ?? []) {
       if (seen.has(admin.node.addr)) {
@@ -305,30 +343,92 @@ export class HardenedEksCluster extends Construct {
     problems.throwIfAny(this.node.path);
   }
 
-  private addManagedAddons(props: HardenedEksClusterProps): void {
-    new eks.Addon(this, 'VpcCniAddon', {
-      cluster: this.cluster,
-      addonName: 'vpc-cni',
-      addonVersion: props.vpcCniAddonVersion,
-      // Without this the VPC CNI ignores NetworkPolicy objects (CIS EKS 4.3.2).
-      configurationValues: { enableNetworkPolicy: 'true' },
-    });
-    new eks.Addon(this, 'CoreDnsAddon', {
-      cluster: this.cluster,
-      addonName: 'coredns',
-      addonVersion: props.coreDnsAddonVersion,
-    });
-    new eks.Addon(this, 'KubeProxyAddon', {
-      cluster: this.cluster,
-      addonName: 'kube-proxy',
-      addonVersion: props.kubeProxyAddonVersion,
-    });
+  private addManagedAddons(props: HardenedEksClusterProps): { vpcCniRole: iam.Role; coreDns: eks.Addon } {
     // aws-eks-v2 owns this add-on (service accounts with Pod Identity reuse it), so take it from
     // the cluster rather than creating a second one.
     const podIdentityAgent = this.cluster.eksPodIdentityAgent as eks.Addon;
     if (props.podIdentityAgentAddonVersion !== undefined) {
       (podIdentityAgent.node.defaultChild as eks.CfnAddon).addonVersion = props.podIdentityAgentAddonVersion;
     }
+    // The VPC CNI's AWS permissions go to its own service account through Pod Identity, never to
+    // the node role (EKS Best Practices), so a pod that reaches node credentials cannot use them.
+    const vpcCniRole = new iam.Role(this, 'VpcCniRole', {
+      description: `VPC CNI (kube-system/aws-node) of EKS cluster ${this.clusterName}, through EKS Pod Identity`,
+      assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }).withSessionTags(),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy')],
+    });
+    const vpcCni = new eks.Addon(this, 'VpcCniAddon', {
+      cluster: this.cluster,
+      addonName: 'vpc-cni',
+      addonVersion: props.vpcCniAddonVersion,
+      // Without this the VPC CNI ignores NetworkPolicy objects (CIS EKS 4.3.2).
+      configurationValues: { enableNetworkPolicy: 'true' },
+    });
+    (vpcCni.node.defaultChild as eks.CfnAddon).podIdentityAssociations = [{ serviceAccount: 'aws-node', roleArn: vpcCniRole.roleArn }];
+    vpcCni.node.addDependency(podIdentityAgent);
+    const coreDns = new eks.Addon(this, 'CoreDnsAddon', {
+      cluster: this.cluster,
+      addonName: 'coredns',
+      addonVersion: props.coreDnsAddonVersion,
+    });
+    const kubeProxy = new eks.Addon(this, 'KubeProxyAddon', {
+      cluster: this.cluster,
+      addonName: 'kube-proxy',
+      addonVersion: props.kubeProxyAddonVersion,
+    });
+    this.nodeGroupPrerequisites.push(podIdentityAgent, vpcCni, kubeProxy);
+    return { vpcCniRole, coreDns };
+  }
+
+  /**
+   * Adds a hardened Bottlerocket managed node group to the cluster.
+   *
+   * @param id construct id of the node group (part of its resources' logical ids)
+   * @param options size, instance types, labels, taints and Bottlerocket settings
+   */
+  public addNodeGroup(id: string, options: HardenedNodeGroupOptions = {}): HardenedNodeGroup {
+    const nodeGroup = new HardenedNodeGroup(this, id, { ...options, cluster: this });
+    // Nodes become Ready only once the CNI, kube-proxy and the Pod Identity agent can run.
+    nodeGroup.nodegroup.node.addDependency(...this.nodeGroupPrerequisites);
+    return nodeGroup;
+  }
+
+  /**
+   * The customer managed key that encrypts the EBS volumes of every node group of this cluster.
+   * Created with the first node group; rotation on, retained. Its key policy lets the account's
+   * Auto Scaling service-linked role (which launches managed nodes) use it.
+   */
+  public get nodeVolumeKey(): kms.IKey {
+    if (!this._nodeVolumeKey) {
+      const key = new kms.Key(this, 'NodeVolumeKey', {
+        description: `Encrypts the EBS volumes of the nodes of EKS cluster ${this.clusterName}`,
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      // Any principal, narrowed to exactly the service-linked role of this account: a key policy
+      // naming the role directly fails to create in accounts where the role does not exist yet.
+      const autoScaling = new iam.AnyPrincipal().withConditions({
+        ArnEquals: { 'aws:PrincipalArn': autoScalingServiceLinkedRoleArn(this) },
+        StringEquals: { 'kms:CallerAccount': Stack.of(this).account },
+      });
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AllowAutoScalingToUseTheKeyForNodeVolumes',
+        principals: [autoScaling],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        resources: ['*'],
+      }));
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AllowAutoScalingToGrantTheKeyToEbs',
+        principals: [autoScaling],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { Bool: { 'kms:GrantIsForAWSResource': true } },
+      }));
+      this._nodeVolumeKey = key;
+    }
+    return this._nodeVolumeKey;
   }
 
   private warnAboutWeakenings(props: HardenedEksClusterProps, endpointAccess: ClusterEndpointAccess, logRetention: number): void {

@@ -152,3 +152,30 @@ export function cloudFormationValidatorAcknowledgements(cluster: eks.Cluster): L
       'envelope-encrypts all Kubernetes API data with the key. It is what aws-eks-v2 deploys and is still accepted; it encrypts with the same key.',
   }] : [];
 }
+
+const EKS_REQUIRED = 'EKS requires this AWS managed policy for its purpose and AWS updates it as EKS changes; a customer managed copy would not follow.';
+
+/**
+ * Acknowledgements for a node group's role: the two AWS managed policies EKS nodes need (and the
+ * SSM one when the user turned SSM access on, which also leaves a warning).
+ */
+export function nodeRoleAcknowledgements(role: IConstruct, ssm: boolean): LibraryAcknowledgement[] {
+  const cfn = cfnResourceOf(role);
+  if (!cfn) { return []; }
+  const policies = [
+    ['AmazonEKSWorkerNodePolicy', 'Nodes need it to join the cluster and describe their EC2 environment.'],
+    ['AmazonEC2ContainerRegistryPullOnly', 'Nodes need it to pull images from ECR; it is the narrowest ECR policy (pull only, no list or describe).'],
+    ...(ssm ? [['AmazonSSMManagedInstanceCore', 'Only present because enableSsmAccess was set (a warned weakening): the SSM agent of the control container needs it.']] : []),
+  ];
+  return policies.map(([name, why]) => ({ resource: cfn, ruleId: MANAGED_POLICY(name), reason: `${EKS_REQUIRED} ${why}` }));
+}
+
+/** Acknowledgement for the VPC CNI's Pod Identity role and its AWS managed AmazonEKS_CNI_Policy. */
+export function cniRoleAcknowledgements(role: IConstruct): LibraryAcknowledgement[] {
+  const cfn = cfnResourceOf(role);
+  return cfn ? [{
+    resource: cfn,
+    ruleId: MANAGED_POLICY('AmazonEKS_CNI_Policy'),
+    reason: `${EKS_REQUIRED} The VPC CNI (aws-node) needs it to attach ENIs and assign pod IPs; it is granted to the aws-node service account only, not to the nodes.`,
+  }] : [];
+}

@@ -2,12 +2,17 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { accessEntriesOnly } from './rules/access-entries-only';
+import { bottlerocketUserData } from './rules/bottlerocket-user-data';
 import { controlPlaneLogGroup } from './rules/control-plane-log-group';
 import { controlPlaneLogTypes } from './rules/control-plane-log-types';
 import { creatorAdminBootstrap } from './rules/creator-admin-bootstrap';
 import { deletionProtection } from './rules/deletion-protection';
 import { endpointPublicAccess } from './rules/endpoint-public-access';
 import { endpointPublicUnrestricted } from './rules/endpoint-public-unrestricted';
+import { nodegroupBottlerocket } from './rules/nodegroup-bottlerocket';
+import { nodegroupEncryptedVolumes } from './rules/nodegroup-encrypted-volumes';
+import { nodegroupImdsv2 } from './rules/nodegroup-imdsv2';
+import { nodegroupNoRemoteAccess } from './rules/nodegroup-no-remote-access';
 import { HardenedEksRule } from './rules/rule';
 import { secretsEncryption } from './rules/secrets-encryption';
 
@@ -21,11 +26,16 @@ export const HARDENED_EKS_RULES: readonly HardenedEksRule[] = [
   accessEntriesOnly,
   creatorAdminBootstrap,
   deletionProtection,
+  nodegroupBottlerocket,
+  nodegroupImdsv2,
+  nodegroupEncryptedVolumes,
+  nodegroupNoRemoteAccess,
+  bottlerocketUserData,
 ];
 
 /**
  * A cdk-nag 3 pack for Amazon EKS clusters that CloudFormation creates natively
- * (`AWS::EKS::Cluster`, as aws-eks-v2 does). cdk-nag's own EKS rules only recognise aws-eks (v1)
+ * (`AWS::EKS::Cluster`, as aws-eks-v2 does) and their managed node groups (`AWS::EKS::Nodegroup`). cdk-nag's own EKS rules only recognise aws-eks (v1)
  * clusters and check nothing on aws-eks-v2.
  *
  * Findings are `HardenedEks-<rule>` (or `HardenedEks-<rule>[<detail>]` for granular rules). Rules

@@ -49,4 +49,21 @@ export const WARNINGS = {
   deletionProtectionOff: `${WARNING_PREFIX}:deletionProtectionOff`,
   shortLogRetention: `${WARNING_PREFIX}:shortLogRetention`,
   extendedSupport: `${WARNING_PREFIX}:extendedSupport`,
+  imdsReachableFromPods: `${WARNING_PREFIX}:imdsReachableFromPods`,
+  ssmAccess: `${WARNING_PREFIX}:ssmAccess`,
+  kernelLockdownOff: `${WARNING_PREFIX}:kernelLockdownOff`,
+  hardenedSysctlOverridden: `${WARNING_PREFIX}:hardenedSysctlOverridden`,
+  spotCapacity: `${WARNING_PREFIX}:spotCapacity`,
+  nodeAutoRepairOff: `${WARNING_PREFIX}:nodeAutoRepairOff`,
+} as const;
+
+/** Defaults of HardenedNodeGroup (and of the cluster's default node group). */
+export const NODE_GROUP_DEFAULTS = {
+  x86InstanceType: 'm7i.large',
+  arm64InstanceType: 'm7g.large',
+  minSize: 2,
+  maxSize: 4,
+  maxUnavailable: 1,
+  /** Bottlerocket's data volume: container images, storage and logs. */
+  dataVolumeSize: 50,
 } as const;

@@ -150,11 +150,13 @@ describe('secure defaults', () => {
     expect(before).toBe(4);
   });
 
-  test('managed node groups only: no Auto Mode, no default capacity, no self-managed add-ons', () => {
+  test('managed node groups only: no Auto Mode, no self-managed add-ons, one default Bottlerocket node group', () => {
     expect(clusterProps(template).ComputeConfig).toEqual({ Enabled: false });
     expect(clusterProps(template).BootstrapSelfManagedAddons).toBe(false);
-    template.resourceCountIs('AWS::EKS::Nodegroup', 0);
     template.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 0);
+    const nodegroup = onlyResource(template, 'AWS::EKS::Nodegroup').resource;
+    expect(nodegroup.Properties.AmiType).toBe('BOTTLEROCKET_x86_64');
+    expect(cluster.defaultNodeGroup).toBeDefined();
   });
 
   test('no output prints a kubeconfig command', () => {

@@ -40,6 +40,7 @@ describe('examples/basic', () => {
       ClusterControlPlaneLogGroup6A0AE1E2: 'AWS::Logs::LogGroup',
       ClusterFlowLogKey075E8360: 'AWS::KMS::Key',
       ClusterFlowLogGroup28D7828C: 'AWS::Logs::LogGroup',
+      ClusterNodeVolumeKey59B4C3D6: 'AWS::KMS::Key',
     };
     for (const [logicalId, type] of Object.entries(pinned)) {
       expect({ logicalId, type: json[logicalId]?.Type, deletion: json[logicalId]?.DeletionPolicy })

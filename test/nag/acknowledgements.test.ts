@@ -4,7 +4,8 @@ import * as path from 'path';
 import { nagPacks } from '../../examples/basic';
 import { HardenedEksCluster } from '../../lib';
 import {
-  cloudFormationValidatorAcknowledgements, clusterPlumbingAcknowledgements, LibraryAcknowledgement, natRouteAcknowledgements,
+  cloudFormationValidatorAcknowledgements, clusterPlumbingAcknowledgements, cniRoleAcknowledgements, LibraryAcknowledgement,
+  natRouteAcknowledgements, nodeRoleAcknowledgements,
 } from '../../lib/nag/acknowledgements';
 import { fastApp } from '../fixtures';
 
@@ -12,6 +13,8 @@ function libraryAcknowledgements(cluster: HardenedEksCluster): LibraryAcknowledg
   return [
     ...clusterPlumbingAcknowledgements(cluster.cluster),
     ...natRouteAcknowledgements(cluster.node.findChild('Vpc') as any),
+    ...cniRoleAcknowledgements(cluster.vpcCniRole),
+    ...nodeRoleAcknowledgements(cluster.defaultNodeGroup!.role, false),
   ];
 }
 
@@ -81,6 +84,7 @@ describe('library acknowledgements', () => {
     expect(readme).toContain(`${acks.length} acknowledged cdk-nag findings`);
     expect(readme).toContain(`${plumbing} on aws-cdk-lib's own plumbing`);
     expect(readme).toContain(`${nat} on the NAT gateways' default routes`);
+    expect(readme).toContain(`${acks.length - plumbing - nat} AWS managed policies EKS requires`);
   });
 
   test('the CloudFormation validator acknowledgement is on the cluster resource only', () => {
@@ -88,6 +92,16 @@ describe('library acknowledgements', () => {
     expect(ack.ruleId).toBe('CloudFormation-Validate::W9009');
     expect(ack.resource).toBe(cluster.cluster.node.defaultChild);
   });
+});
+
+test('SSM access adds exactly the SSM policy acknowledgement to that node group', () => {
+  const app = fastApp();
+  const stack = new Stack(app, 'Test');
+  const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroupOptions: { enableSsmAccess: true } });
+  const acks = nodeRoleAcknowledgements(cluster.defaultNodeGroup!.role, true).map((a) => `${a.ruleId} @ ${a.resource.node.path}`);
+  const found = allFindingsIgnoringAcknowledgements(stack).filter((f) => f.includes('DefaultNodeGroup'));
+  expect(found).toEqual(acks.sort());
+  expect(found.some((f) => f.includes('AmazonSSMManagedInstanceCore'))).toBe(true);
 });
 
 test('without the library VPC there are no NAT route acknowledgements', () => {

@@ -35,3 +35,24 @@ export function deployedResource(node: CfnResource): Record<string, any> {
 export function isEksCluster(node: CfnResource): boolean {
   return node.cfnResourceType === 'AWS::EKS::Cluster';
 }
+
+/** Whether the resource is an EKS managed node group. */
+export function isNodegroup(node: CfnResource): boolean {
+  return node.cfnResourceType === 'AWS::EKS::Nodegroup';
+}
+
+/**
+ * The launch template a node group uses, when it is a resource of the same stack (referenced with
+ * `Ref`). `undefined` with `referenced: true` means the node group names a launch template this
+ * app does not define, so its settings cannot be checked.
+ */
+export function launchTemplateOf(nodegroup: CfnResource): { referenced: boolean; template?: CfnResource } {
+  const spec = deployedProperties(nodegroup).LaunchTemplate;
+  if (spec === undefined) { return { referenced: false }; }
+  const logicalId = spec.Id?.Ref ?? spec.Name?.Ref;
+  if (typeof logicalId !== 'string') { return { referenced: true }; }
+  const stack = Stack.of(nodegroup);
+  const template = stack.node.findAll().find((c): c is CfnResource =>
+    CfnResource.isCfnResource(c) && c.cfnResourceType === 'AWS::EC2::LaunchTemplate' && stack.resolve(c.logicalId) === logicalId);
+  return { referenced: true, template };
+}

@@ -1,0 +1,64 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import * as TOML from 'smol-toml';
+import { deployedProperties, HardenedEksRule, isNodegroup, launchTemplateOf } from './rule';
+
+const UNRESOLVED = '__unresolved__';
+
+/**
+ * Bottlerocket user data that weakens the node: the admin host container enabled, kernel lockdown
+ * `none`, or unsafe sysctls allowed for pods. The TOML is parsed, so formatting (dotted keys,
+ * inline tables, table headers, comments) cannot hide a setting.
+ *
+ * Granular: `Setting::host-containers.admin.enabled`, `Setting::kernel.lockdown`,
+ * `Setting::kubernetes.allowed-unsafe-sysctls`, and `UserData::Unparseable` when the user data is
+ * not TOML (or depends on values only known at deploy time), so it could not be checked.
+ */
+export const bottlerocketUserData: HardenedEksRule = {
+  id: 'BottlerocketUserData',
+  level: NagMessageLevel.ERROR,
+  info: 'The Bottlerocket user data of the EKS managed node group weakens the node, or could not be checked.',
+  explanation: 'CIS Bottlerocket Benchmark 1.5.2 asks for kernel lockdown (integrity); the admin host container runs privileged with ' +
+    'a root shell on the host, and unsafe sysctls let pods change kernel settings shared with other pods (EKS Best Practices, pod security). ' +
+    'Keep settings.host-containers.admin.enabled false, settings.kernel.lockdown integrity or confidentiality, and allowed-unsafe-sysctls empty.',
+  check(node: CfnResource): NagRuleResult {
+    if (!isNodegroup(node)) { return NagRuleCompliance.NOT_APPLICABLE; }
+    const amiType = deployedProperties(node).AmiType;
+    if (typeof amiType !== 'string' || !amiType.startsWith('BOTTLEROCKET_')) { return NagRuleCompliance.NOT_APPLICABLE; }
+    const { template } = launchTemplateOf(node);
+    const userData = template ? deployedProperties(template).LaunchTemplateData?.UserData : undefined;
+    if (userData === undefined) { return NagRuleCompliance.COMPLIANT; }
+    const text = decodeUserData(userData);
+    let parsed: any;
+    try {
+      parsed = text === undefined ? undefined : TOML.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined) { return ['UserData::Unparseable']; }
+    const settings = parsed.settings ?? {};
+    const findings: string[] = [];
+    if (settings['host-containers']?.admin?.enabled === true) { findings.push('Setting::host-containers.admin.enabled'); }
+    if (settings.kernel?.lockdown === 'none') { findings.push('Setting::kernel.lockdown'); }
+    const unsafe = settings.kubernetes?.['allowed-unsafe-sysctls'];
+    if (Array.isArray(unsafe) && unsafe.length > 0) { findings.push('Setting::kubernetes.allowed-unsafe-sysctls'); }
+    return findings.length === 0 ? NagRuleCompliance.COMPLIANT : findings;
+  },
+};
+
+/**
+ * The user data as text: `Fn::Base64` of a string (or of an `Fn::Join` whose unresolved parts
+ * become a placeholder), or a base64 literal. `undefined` when it cannot be read.
+ */
+export function decodeUserData(userData: unknown): string | undefined {
+  if (typeof userData === 'string') {
+    return Buffer.from(userData, 'base64').toString('utf8');
+  }
+  const inner = (userData as any)?.['Fn::Base64'];
+  if (typeof inner === 'string') { return inner; }
+  const join = inner?.['Fn::Join'];
+  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+    return join[1].map((part: unknown) => (typeof part === 'string' ? part : UNRESOLVED)).join(join[0]);
+  }
+  return undefined;
+}

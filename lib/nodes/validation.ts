@@ -1,0 +1,131 @@
+import { Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { PropProblems } from '../private/errors';
+
+/** CPU architecture of a node group's Bottlerocket AMI. */
+export type Architecture = 'x86_64' | 'arm64';
+
+/**
+ * Instance families built on the Xen hypervisor rather than Nitro. Bottlerocket's EKS variants
+ * target Nitro instances (ENA networking, NVMe EBS), so these are refused.
+ */
+const XEN_FAMILIES = new Set([
+  'a1n', 'c1', 'c3', 'c4', 'cc2', 'cg1', 'cr1', 'd2', 'f1', 'g2', 'g3', 'g3s', 'h1', 'hi1', 'hs1', 'i2', 'i3',
+  'm1', 'm2', 'm3', 'm4', 'p2', 'p3', 'r3', 'r4', 't1', 't2', 'x1', 'x1e',
+]);
+
+const INSTANCE_TYPE = /^([a-z]+)(\d+)([a-z-]*)\.([a-z0-9-]+)$/;
+
+/** The family (`m7g`), or undefined when the string is not an instance type. */
+function parseInstanceType(value: string): { family: string; suffix: string; size: string } | undefined {
+  const m = INSTANCE_TYPE.exec(value);
+  return m ? { family: `${m[1]}${m[2]}${m[3]}`, suffix: m[3], size: m[4] } : undefined;
+}
+
+/** Whether an instance type is an AWS Graviton (arm64) type. */
+export function isGraviton(instanceType: string): boolean {
+  const parsed = parseInstanceType(instanceType);
+  if (!parsed) { return false; }
+  return parsed.family === 'a1' || parsed.suffix.includes('g');
+}
+
+export function checkInstanceTypes(problems: PropProblems, types: string[], architecture: Architecture): void {
+  if (types.length === 0) {
+    problems.add('instanceTypes', '[]', 'Give at least one instance type, or leave instanceTypes unset for the default.');
+  }
+  for (const type of types) {
+    if (Token.isUnresolved(type)) { continue; }
+    const parsed = parseInstanceType(type);
+    if (!parsed) {
+      problems.add('instanceTypes', type, "An EC2 instance type looks like 'm7i.large'.");
+      continue;
+    }
+    if (XEN_FAMILIES.has(parsed.family) || (parsed.family === 'i3' && parsed.size !== 'metal')) {
+      problems.add('instanceTypes', type,
+        `${parsed.family} is not a Nitro instance family, which Bottlerocket nodes need. Use a current generation such as m7i, c7i or m7g.`);
+      continue;
+    }
+    const arm = isGraviton(type);
+    if (architecture === 'x86_64' && arm) {
+      problems.add('instanceTypes', type, `${type} is a Graviton (arm64) type. Set architecture: NodeArchitecture.ARM_64, or use an x86_64 type such as m7i.large.`);
+    } else if (architecture === 'arm64' && !arm) {
+      problems.add('instanceTypes', type, `${type} is an x86_64 type but architecture is ARM_64. Use a Graviton type such as m7g.large.`);
+    }
+  }
+}
+
+export function checkSizes(problems: PropProblems, minSize: number, maxSize: number, desiredSize: number | undefined): void {
+  const sizes: Array<[string, number | undefined]> = [['minSize', minSize], ['maxSize', maxSize], ['desiredSize', desiredSize]];
+  for (const [name, value] of sizes) {
+    if (value !== undefined && !Token.isUnresolved(value) && (!Number.isInteger(value) || value < 0)) {
+      problems.add(name, value, 'Use a whole number of at least 0.');
+    }
+  }
+  if ([minSize, maxSize].some((v) => Token.isUnresolved(v))) { return; }
+  if (maxSize < 1) {
+    problems.add('maxSize', maxSize, 'EKS needs maxSize of at least 1.');
+  }
+  if (minSize > maxSize) {
+    problems.add('minSize', minSize, `minSize must not be larger than maxSize (${maxSize}). Lower minSize or raise maxSize.`);
+  }
+  if (desiredSize !== undefined && !Token.isUnresolved(desiredSize) && (desiredSize < minSize || desiredSize > maxSize)) {
+    problems.add('desiredSize', desiredSize, `desiredSize must lie between minSize (${minSize}) and maxSize (${maxSize}).`);
+  }
+}
+
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_NAME = /^(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^$|^(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/**
+ * Label key prefixes a kubelet may set on its own node (the NodeRestriction admission plugin
+ * rejects other kubernetes.io / k8s.io keys, and the node would fail to register).
+ */
+const KUBELET_ALLOWED_PREFIXES = ['node.kubernetes.io', 'kubelet.kubernetes.io'];
+
+/** Whether a string is a valid Kubernetes label (or taint) key. */
+export function isValidLabelKey(key: string): boolean {
+  const parts = key.split('/');
+  if (parts.length > 2) { return false; }
+  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
+  return (prefix === undefined || DNS_SUBDOMAIN.test(prefix)) && LABEL_NAME.test(name);
+}
+
+function isRestrictedPrefix(key: string): boolean {
+  const prefix = key.includes('/') ? key.split('/')[0] : '';
+  const restricted = prefix === 'kubernetes.io' || prefix === 'k8s.io' || prefix.endsWith('.kubernetes.io') || prefix.endsWith('.k8s.io');
+  return restricted && !KUBELET_ALLOWED_PREFIXES.some((allowed) => prefix === allowed || prefix.endsWith(`.${allowed}`));
+}
+
+export function checkLabels(problems: PropProblems, labels: Record<string, string>): void {
+  for (const [key, value] of Object.entries(labels)) {
+    if (!isValidLabelKey(key)) {
+      problems.add('labels', key,
+        "A label key is an optional DNS-subdomain prefix and '/', then 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit, for example 'example.com/pool'.");
+    } else if (isRestrictedPrefix(key)) {
+      problems.add('labels', key,
+        'Nodes may not label themselves under kubernetes.io or k8s.io (the NodeRestriction admission plugin rejects it) except node.kubernetes.io/ and kubelet.kubernetes.io/. Use your own prefix.');
+    }
+    if (typeof value !== 'string' || !LABEL_VALUE.test(value)) {
+      problems.add('labels', `${key}=${String(value)}`, "A label value is empty or 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.");
+    }
+  }
+}
+
+const TAINT_EFFECTS = Object.values(eks.TaintEffect) as string[];
+
+export function checkTaints(problems: PropProblems, taints: eks.TaintSpec[]): void {
+  for (const taint of taints) {
+    const key = taint.key ?? '';
+    if (!isValidLabelKey(key)) {
+      problems.add('taints', key, "A taint key has the form of a label key, for example 'dedicated' or 'example.com/dedicated'.");
+    }
+    if (taint.value !== undefined && !LABEL_VALUE.test(taint.value)) {
+      problems.add('taints', `${key}=${taint.value}`, "A taint value is empty or 1-63 letters, digits, '-', '_' or '.'.");
+    }
+    if (taint.effect === undefined || !TAINT_EFFECTS.includes(taint.effect)) {
+      problems.add('taints', `${key}:${String(taint.effect)}`,
+        'A taint needs an effect: TaintEffect.NO_SCHEDULE, TaintEffect.PREFER_NO_SCHEDULE or TaintEffect.NO_EXECUTE.');
+    }
+  }
+}
