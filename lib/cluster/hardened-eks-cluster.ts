@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { createHash } from 'crypto';
 import { ClusterEndpointAccess } from './endpoint-access';
 import { createHardenedVpc } from './network';
 import {
@@ -69,11 +70,13 @@ export interface HardenedEksClusterProps {
   readonly kubectlLayer?: lambda.ILayerVersion;
 
   /**
-   * The VPC to run the cluster in. It must have private subnets: the control plane's network
-   * interfaces, the nodes and the kubectl handler are placed only there. Flow logs and the default
-   * security group of a VPC you bring stay your responsibility.
+   * The VPC to run the cluster in. It must have private subnets in at least two availability
+   * zones: the control plane's network interfaces, the nodes and the kubectl handler are placed
+   * only there. Flow logs and the default security group of a VPC you bring stay your
+   * responsibility, and the warning `cdk-hardened-eks:userVpc` says so.
    *
-   * @default - a new VPC over three availability zones: private subnets for everything, public
+   * @default - a new VPC over up to three availability zones (two in an environment-agnostic
+   * stack): private subnets for everything, public
    * subnets only for NAT gateways, flow logs for ALL traffic into a KMS-encrypted log group, and a
    * default security group without rules
    */
@@ -103,8 +106,9 @@ export interface HardenedEksClusterProps {
   readonly controlPlaneLogRetention?: logs.RetentionDays;
 
   /**
-   * Customer managed KMS key for envelope encryption of Kubernetes Secrets. Make sure its key
-   * rotation is on and that it is retained.
+   * Customer managed KMS key for envelope encryption of Kubernetes Secrets. A key defined in the
+   * app must have rotation on (else the synth fails); for an imported key, rotation and retention
+   * are yours to ensure.
    *
    * @default - a new key with rotation on, retained on stack deletion
    */
@@ -297,7 +301,9 @@ export class HardenedEksCluster extends Construct {
     }
 
     for (const admin of props.clusterAdmins ?? []) {
-      this.cluster.grantClusterAdmin(`ClusterAdmin${admin.node.addr}`, admin.roleArn);
+      // Named after the role's ARN, not its construct path: moving the role's construct must not
+      // replace the access entry (EKS refuses a second entry for the same principal).
+      this.cluster.grantClusterAdmin(`ClusterAdmin${shortHash(resolvedArn(admin))}`, admin.roleArn);
     }
 
     applyAcknowledgements([
@@ -312,7 +318,8 @@ export class HardenedEksCluster extends Construct {
   private validate(props: HardenedEksClusterProps, version: eks.KubernetesVersion, endpointAccess: ClusterEndpointAccess): void {
     const problems = new PropProblems();
     checkClusterName(problems, props.clusterName);
-    checkVersionAndLayer(problems, version.version, props.kubectlLayer !== undefined, BUNDLED_KUBECTL_MINOR);
+    checkVersionAndLayer(problems, version.version, props.kubectlLayer !== undefined, BUNDLED_KUBECTL_MINOR,
+      props.upgradeSupport === UpgradeSupportType.EXTENDED);
     checkPublicCidrs(problems, endpointAccess.isPublic, endpointAccess.publicCidrs);
     checkRetention(problems, 'controlPlaneLogRetention', props.controlPlaneLogRetention);
     checkRetention(problems, 'flowLogRetention', props.flowLogRetention);
@@ -324,6 +331,17 @@ export class HardenedEksCluster extends Construct {
       problems.add('vpc', props.vpc.node.path,
         'The VPC has no private subnets (with egress); the control plane, nodes and kubectl handler must not sit in public subnets. ' +
         'Pass a VPC with PRIVATE_WITH_EGRESS subnets in at least two availability zones, or leave vpc unset.');
+    } else if (props.vpc) {
+      const zones = props.vpc.privateSubnets.map((subnet) => subnet.availabilityZone);
+      if (!zones.some((zone) => Token.isUnresolved(zone)) && new Set(zones).size < 2) {
+        problems.add('vpc', props.vpc.node.path,
+          `All private subnets are in one availability zone (${zones[0]}); EKS needs subnets in at least two. Add private subnets in another zone.`);
+      }
+    }
+    const key = props.secretsEncryptionKey?.node.defaultChild;
+    if (key instanceof kms.CfnKey && key.enableKeyRotation !== true) {
+      problems.add('secretsEncryptionKey', props.secretsEncryptionKey!.node.path,
+        'The key does not rotate. Create it with enableKeyRotation: true, or leave secretsEncryptionKey unset for a rotating key of the library.');
     }
     checkAddonVersion(problems, 'vpcCniAddonVersion', props.vpcCniAddonVersion);
     checkAddonVersion(problems, 'coreDnsAddonVersion', props.coreDnsAddonVersion);
@@ -335,10 +353,11 @@ export class HardenedEksCluster extends Construct {
     }
     const seen = new Set<string>();
     for (const admin of props.clusterAdmins ?? []) {
-      if (seen.has(admin.node.addr)) {
-        problems.add('clusterAdmins', admin.node.path, 'Each role may appear once; remove the duplicate.');
+      const arn = resolvedArn(admin);
+      if (seen.has(arn)) {
+        problems.add('clusterAdmins', admin.node.path, 'Each role may appear once (two entries name the same role ARN); remove the duplicate.');
       }
-      seen.add(admin.node.addr);
+      seen.add(arn);
     }
     problems.throwIfAny(this.node.path);
   }
@@ -457,9 +476,24 @@ export class HardenedEksCluster extends Construct {
         `${short.map(([prop, days]) => `${prop} is ${days} days`).join(', ')}; ` +
         'CIS EKS 2.1.2 and PCI DSS 10.7 expect at least a year of log history.');
     }
+    if (props.vpc) {
+      warnings.addWarningV2(WARNINGS.userVpc,
+        'vpc is your own: the library cannot see its flow logs or default security group rules. ' +
+        'Make sure flow logs record ALL traffic and the default security group has no rules.');
+    }
     if (props.upgradeSupport === UpgradeSupportType.EXTENDED) {
       warnings.addWarningV2(WARNINGS.extendedSupport,
         'upgradeSupport is EXTENDED: the cluster may stay on a Kubernetes version past standard support (paid, fewer fixes).');
     }
   }
+}
+
+/** The role ARN as CloudFormation will see it, as a string (tokens rendered as their intrinsic). */
+function resolvedArn(role: iam.IRole): string {
+  return JSON.stringify(Stack.of(role).resolve(role.roleArn));
+}
+
+/** A short, stable hash of a string (not for security; for construct ids). */
+function shortHash(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 8).toUpperCase();
 }

@@ -23,7 +23,15 @@ export function checkClusterName(problems: PropProblems, name: string | undefine
 /** Minor versions EKS no longer creates clusters for (past extended support). */
 const UNSUPPORTED_MINORS_BELOW = 31;
 
-export function checkVersionAndLayer(problems: PropProblems, version: string, hasLayer: boolean, bundledMinor: string): void {
+/**
+ * Minor versions past the end of EKS standard support when this release was made (checked
+ * 2026-11; a static table, no clock at synth). A cluster on one of them needs
+ * `upgradeSupport: EXTENDED`: with a STANDARD upgrade policy EKS would upgrade the control plane
+ * on its own. Update this table with each release.
+ */
+export const PAST_STANDARD_SUPPORT = ['1.31', '1.32', '1.33'];
+
+export function checkVersionAndLayer(problems: PropProblems, version: string, hasLayer: boolean, bundledMinor: string, extendedSupport: boolean): void {
   if (Token.isUnresolved(version)) { return; }
   const match = /^1\.(\d+)$/.exec(version);
   if (!match) {
@@ -37,12 +45,24 @@ export function checkVersionAndLayer(problems: PropProblems, version: string, ha
       `Use KubernetesVersion.V1_${bundledMinor.split('.')[1]} (the default) or another version EKS still supports.`);
     return;
   }
+  if (PAST_STANDARD_SUPPORT.includes(version) && !extendedSupport) {
+    problems.add('version', version,
+      `Kubernetes ${version} is past EKS standard support; with the STANDARD upgrade policy EKS would upgrade the control plane by itself. ` +
+      `Use KubernetesVersion.V1_${bundledMinor.split('.')[1]} (the default), or set upgradeSupport: UpgradeSupportType.EXTENDED (paid, warned).`);
+  }
   if (version !== bundledMinor && !hasLayer) {
     problems.add('kubectlLayer', undefined,
-      `The bundled kubectl layer carries kubectl ${bundledMinor}, which is not within one minor version guaranteed for a ${version} cluster. ` +
-      `Pass kubectlLayer: new KubectlV${minor}Layer(this, 'KubectlLayer') from @aws-cdk/lambda-layer-kubectl-v${minor}, or use version ${bundledMinor}.`);
+      `The library bundles a kubectl layer for Kubernetes ${bundledMinor} only, and kubectl must be within one minor version of the cluster. ` +
+      `For a ${version} cluster pass kubectlLayer: the layer of the @aws-cdk/lambda-layer-kubectl-v${minor} package where it is published ` +
+      `(or one you build with kubectl 1.${minor - 1} to 1.${minor + 1}), or use version ${bundledMinor}.`);
   }
 }
+
+/**
+ * The widest public CIDR accepted (/8: 16 million addresses). Wider ranges, such as two /1 ranges
+ * that together cover the internet, are refused like 0.0.0.0/0.
+ */
+export const MIN_PUBLIC_PREFIX = 8;
 
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
@@ -60,9 +80,10 @@ export function checkPublicCidrs(problems: PropProblems, isPublic: boolean, cidr
   }
   for (const cidr of cidrs) {
     if (Token.isUnresolved(cidr)) { continue; }
-    if (cidr.trim().endsWith('/0') || cidr.trim() === '::/0') {
+    const prefix = Number(cidr.trim().split('/')[1]);
+    if (cidr.trim().endsWith('/0') || cidr.trim() === '::/0' || (Number.isInteger(prefix) && prefix < MIN_PUBLIC_PREFIX && cidr.includes('.'))) {
       problems.add('endpointAccess', cidr,
-        'A Kubernetes API open to the whole internet is never accepted. Name the ranges that need access (a VPN or bastion egress range), ' +
+        `A Kubernetes API open to the whole internet (or to more than a /${MIN_PUBLIC_PREFIX}) is never accepted. Name the ranges that need access (a VPN or bastion egress range), ` +
         'or keep the endpoint PRIVATE and reach it from inside the VPC.');
       continue;
     }

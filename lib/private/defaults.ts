@@ -49,6 +49,7 @@ export const WARNINGS = {
   deletionProtectionOff: `${WARNING_PREFIX}:deletionProtectionOff`,
   shortLogRetention: `${WARNING_PREFIX}:shortLogRetention`,
   extendedSupport: `${WARNING_PREFIX}:extendedSupport`,
+  userVpc: `${WARNING_PREFIX}:userVpc`,
   imdsReachableFromPods: `${WARNING_PREFIX}:imdsReachableFromPods`,
   ssmAccess: `${WARNING_PREFIX}:ssmAccess`,
   kernelLockdownOff: `${WARNING_PREFIX}:kernelLockdownOff`,

@@ -261,6 +261,7 @@ describe('opt-outs and options', () => {
     const admin = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountPrincipal('111122223333') });
     const imported = iam.Role.fromRoleName(stack, 'Imported', 'platform-admins');
     new HardenedEksCluster(stack, 'Cluster', { clusterAdmins: [admin, imported] });
+    const cluster2 = (s: Stack) => s.node.findChild('Cluster') as HardenedEksCluster;
     const template = Template.fromStack(stack);
     const entries = Object.values(template.findResources('AWS::EKS::AccessEntry')) as any[];
     expect(entries).toHaveLength(3);
@@ -272,7 +273,20 @@ describe('opt-outs and options', () => {
       PolicyArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy']] },
     }]);
     expect(entries.some((e) => JSON.stringify(e.Properties.PrincipalArn).includes(':role/platform-admins'))).toBe(true);
+    // Access entry ids follow the role ARN, not the role's construct path.
+    const adminEntries = cluster2(stack).node.findAll().filter((c) => /^ClusterAdmin[0-9A-F]{8}$/.test(c.node.id));
+    expect(adminEntries).toHaveLength(2);
     expect(warningsOf(stack).some((w) => w.includes(WARNINGS.noClusterAdmin))).toBe(false);
+  });
+
+  test('moving an admin role to another construct path keeps its access entry (same logical id)', () => {
+    const entryIds = (roleScopeId: string) => {
+      const stack = new Stack(fastApp(), 'Test');
+      const role = iam.Role.fromRoleName(stack, roleScopeId, 'platform-admins');
+      new HardenedEksCluster(stack, 'Cluster', { clusterAdmins: [role] });
+      return Object.keys(Template.fromStack(stack).findResources('AWS::EKS::AccessEntry')).sort();
+    };
+    expect(entryIds('Admins')).toEqual(entryIds('PlatformTeam'));
   });
 
   test('deletion protection can be turned off, with a warning', () => {
@@ -324,6 +338,7 @@ describe('opt-outs and options', () => {
     const cluster = new HardenedEksCluster(stack, 'Cluster', { vpc });
     const template = Template.fromStack(stack);
     expect(cluster.vpc).toBe(vpc);
+    expect(warningsOf(stack).some((w) => w.includes(WARNINGS.userVpc) && w.includes('flow logs'))).toBe(true);
     template.resourceCountIs('AWS::EC2::VPC', 1);
     template.resourceCountIs('AWS::EC2::FlowLog', 0);
     expect(clusterProps(template).ResourcesVpcConfig.SubnetIds).toEqual(

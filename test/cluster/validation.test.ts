@@ -2,8 +2,10 @@ import { CfnParameter, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { ClusterEndpointAccess, HardenedEksCluster, HardenedEksClusterProps } from '../../lib';
+import { ClusterEndpointAccess, HardenedEksCluster, HardenedEksClusterProps, UpgradeSupportType } from '../../lib';
 import { canonicalIpv4Cidr } from '../../lib/cluster/validation';
 import { fastApp } from '../fixtures';
 
@@ -42,7 +44,14 @@ describe('bad input', () => {
   test.each(['0.0.0.0/0', '::/0', '10.0.0.0/0'])('fails when the public endpoint is open to everything (%s)', (cidr) => {
     const message = errorOf({ endpointAccess: ClusterEndpointAccess.publicAndPrivate(['203.0.113.0/24', cidr]) });
     expect(message).toContain(`endpointAccess: received "${cidr}"`);
-    expect(message).toContain('open to the whole internet is never accepted');
+    expect(message).toContain('open to the whole internet (or to more than a /8) is never accepted');
+  });
+
+  test('fails when ranges wider than /8 together cover the internet', () => {
+    const message = errorOf({ endpointAccess: ClusterEndpointAccess.publicAndPrivate(['0.0.0.0/1', '128.0.0.0/1']) });
+    expect(message).toContain('(2 problems)');
+    expect(message).toContain('endpointAccess: received "0.0.0.0/1"');
+    expect(message).toContain('endpointAccess: received "128.0.0.0/1"');
   });
 
   test.each(['203.0.113.0', '203.0.113.0/33', '300.1.1.1/32', 'example.com/24'])('fails when a public CIDR is malformed (%s)', (cidr) => {
@@ -81,11 +90,44 @@ describe('bad input', () => {
   test('fails when the version has no bundled kubectl layer and none is given', () => {
     const message = errorOf({ version: eks.KubernetesVersion.V1_34 });
     expect(message).toContain('kubectlLayer: received nothing');
-    expect(message).toContain("new KubectlV34Layer(this, 'KubectlLayer') from @aws-cdk/lambda-layer-kubectl-v34");
+    expect(message).toContain('the layer of the @aws-cdk/lambda-layer-kubectl-v34 package where it is published');
+    expect(message).toContain('kubectl 1.33 to 1.35');
   });
 
   test.each([eks.KubernetesVersion.V1_29, eks.KubernetesVersion.V1_30])('fails when the version is past EKS extended support (%s)', (version) => {
     expect(errorOf({ version })).toContain(`version: received "${version.version}". Kubernetes ${version.version} is past Amazon EKS extended support`);
+  });
+
+  test.each(['1.31', '1.32', '1.33'])('fails when %s (past standard support) keeps the STANDARD upgrade policy', (v) => {
+    const layer = (stack: Stack) => lambda.LayerVersion.fromLayerVersionArn(stack, 'L', 'arn:aws:lambda:us-east-1:111122223333:layer:k:1');
+    expect(errorOf((stack) => ({ version: eks.KubernetesVersion.of(v), kubectlLayer: layer(stack) })))
+      .toContain(`version: received "${v}". Kubernetes ${v} is past EKS standard support`);
+    expect(() => build((stack) => ({ version: eks.KubernetesVersion.of(v), kubectlLayer: layer(stack), upgradeSupport: UpgradeSupportType.EXTENDED })))
+      .not.toThrow();
+  });
+
+  test('fails when the secrets key defined in the app does not rotate', () => {
+    expect(errorOf((stack) => ({ secretsEncryptionKey: new kms.Key(stack, 'NoRotation') })))
+      .toContain('secretsEncryptionKey: received "Test/NoRotation". The key does not rotate');
+  });
+
+  test('fails when all private subnets are in one availability zone', () => {
+    const message = errorOf((stack) => ({
+      vpc: ec2.Vpc.fromVpcAttributes(stack, 'OneAz', {
+        vpcId: 'vpc-1', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-1'],
+      }),
+    }));
+    expect(message).toContain('vpc: received "Test/OneAz". All private subnets are in one availability zone (eu-west-1a)');
+  });
+
+  test('fails when two admin entries name the same role ARN', () => {
+    const message = errorOf((stack) => ({
+      clusterAdmins: [
+        iam.Role.fromRoleArn(stack, 'A', 'arn:aws:iam::111122223333:role/admins'),
+        iam.Role.fromRoleArn(stack, 'B', 'arn:aws:iam::111122223333:role/admins'),
+      ],
+    }));
+    expect(message).toContain('clusterAdmins: received "Test/B". Each role may appear once');
   });
 
   test('fails when the version is not a Kubernetes minor version', () => {

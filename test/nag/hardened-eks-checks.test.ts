@@ -85,7 +85,7 @@ describe('EndpointPublicAccess', () => {
 });
 
 describe('EndpointPublicUnrestricted', () => {
-  test.each([[['0.0.0.0/0']], [['203.0.113.0/24', '::/0']]])('non-compliant with %s', (cidrs) => {
+  test.each([[['0.0.0.0/0']], [['203.0.113.0/24', '::/0']], [['0.0.0.0/1', '128.0.0.0/1']]])('non-compliant with %s', (cidrs) => {
     const f = fixture(undefined, { resourcesVpcConfig: { subnetIds: ['s'], endpointPublicAccess: true, publicAccessCidrs: cidrs } });
     expect(findings(f.app)).toContain('HardenedEks-EndpointPublicUnrestricted @ Rules/Cluster');
   });

@@ -9,7 +9,8 @@ export const deletionProtection: HardenedEksRule = {
   id: 'DeletionProtection',
   level: NagMessageLevel.ERROR,
   info: 'The EKS cluster does not have deletion protection enabled.',
-  explanation: 'Availability: a renamed construct, a replaced property or a deleted stack would delete the cluster and every workload on it. ' +
+  explanation: 'Availability (no CIS Amazon EKS Benchmark item covers it; EKS User Guide, cluster deletion protection): a renamed construct, ' +
+    'a replaced property or a deleted stack would delete the cluster and every workload on it. ' +
     'With DeletionProtection EKS refuses to delete the cluster until the protection is turned off on purpose.',
   check(node: CfnResource): NagRuleResult {
     if (!isEksCluster(node)) { return NagRuleCompliance.NOT_APPLICABLE; }
