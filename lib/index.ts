@@ -3,4 +3,6 @@ export * from './cluster/endpoint-access';
 export { HardenedNodeGroup, HardenedNodeGroupOptions, HardenedNodeGroupProps, NodeArchitecture } from './nodes/hardened-node-group';
 export { BootstrapContainerMode, BottlerocketBootstrapContainer, BottlerocketSettings, KernelLockdown } from './nodes/bottlerocket-settings';
 export * from './nodes/instance-metadata-access';
+export { ScopedServiceAccount, ScopedServiceAccountOptions, ScopedServiceAccountProps, ServiceAccountIdentity } from './identity/scoped-service-account';
+export { NamespaceAccessLevel } from './identity/access';
 export { HardenedEksChecks } from './nag/hardened-eks-checks';

@@ -1,5 +1,5 @@
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
-import { Annotations, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,9 +18,12 @@ import {
   applyAcknowledgements, cloudFormationValidatorAcknowledgements, clusterPlumbingAcknowledgements, cniRoleAcknowledgements,
   natRouteAcknowledgements,
 } from '../nag/acknowledgements';
+import { namespaceAccessPolicy, NamespaceAccessLevel } from '../identity/access';
+import { ScopedServiceAccount, ScopedServiceAccountOptions } from '../identity/scoped-service-account';
 import { autoScalingServiceLinkedRoleArn, HardenedNodeGroup, HardenedNodeGroupOptions } from '../nodes/hardened-node-group';
+import { isDns1123Label } from '../private/names';
 import {
-  BUNDLED_KUBECTL_MINOR, CONTROL_PLANE_LOG_TYPES, DEFAULT_CONTROL_PLANE_LOG_RETENTION,
+  BUNDLED_KUBECTL_MINOR, CONTROL_PLANE_LOG_TYPES, DECLARED_ADMIN_METADATA, DEFAULT_CONTROL_PLANE_LOG_RETENTION,
   DEFAULT_FLOW_LOG_RETENTION, DEFAULT_KUBERNETES_VERSION, MIN_RECOMMENDED_LOG_RETENTION_DAYS, WARNINGS,
 } from '../private/defaults';
 import { PropProblems } from '../private/errors';
@@ -123,6 +126,15 @@ export interface HardenedEksClusterProps {
   readonly clusterAdmins?: iam.IRole[];
 
   /**
+   * A break-glass IAM role with cluster-admin access, for emergencies. Kept apart from
+   * `clusterAdmins` so that its use can be singled out by audit-log alarms
+   * (`breakGlassAdminRole` is exposed for them).
+   *
+   * @default - none
+   */
+  readonly breakGlassAdminRole?: iam.IRole;
+
+  /**
    * Whether EKS refuses to delete the cluster until the protection is turned off.
    * Turning it off leaves the warning `cdk-hardened-eks:deletionProtectionOff`.
    *
@@ -217,10 +229,15 @@ export class HardenedEksCluster extends Construct {
   /** The default node group, unless `defaultNodeGroup` is false. */
   public readonly defaultNodeGroup?: HardenedNodeGroup;
 
+  /** The break-glass admin role, when one is configured. */
+  public readonly breakGlassAdminRole?: iam.IRole;
+
   /** The role the VPC CNI (aws-node) gets through EKS Pod Identity; the nodes do not have its permissions. */
   public readonly vpcCniRole: iam.IRole;
 
   private _nodeVolumeKey?: kms.Key;
+  private _openIdConnectProvider?: iam.IOidcProvider;
+  private readonly serviceAccounts = new Set<string>();
   private readonly nodeGroupPrerequisites: Construct[] = [];
 
   constructor(scope: Construct, id: string, props: HardenedEksClusterProps = {}) {
@@ -303,8 +320,15 @@ export class HardenedEksCluster extends Construct {
     for (const admin of props.clusterAdmins ?? []) {
       // Named after the role's ARN, not its construct path: moving the role's construct must not
       // replace the access entry (EKS refuses a second entry for the same principal).
-      this.cluster.grantClusterAdmin(`ClusterAdmin${shortHash(resolvedArn(admin))}`, admin.roleArn);
+      this.grantClusterAdmin(`ClusterAdmin${shortHash(resolvedArn(admin))}`, admin);
     }
+    if (props.breakGlassAdminRole) {
+      this.breakGlassAdminRole = props.breakGlassAdminRole;
+      declareAdmin(this.cluster.grantClusterAdmin('BreakGlassAdmin', props.breakGlassAdminRole.roleArn), 'break-glass admin role');
+    }
+    // aws-eks-v2's own entry for the kubectl provider's role: cluster admin by design.
+    const kubectlEntry = this.cluster.node.tryFindChild('ClusterAdminRoleAccess');
+    if (kubectlEntry) { declareAdmin(kubectlEntry, 'kubectl provider (aws-eks-v2) applies manifests'); }
 
     applyAcknowledgements([
       ...clusterPlumbingAcknowledgements(this.cluster),
@@ -415,6 +439,79 @@ export class HardenedEksCluster extends Construct {
   }
 
   /**
+   * Grants an IAM role cluster-admin access (AmazonEKSClusterAdminPolicy, cluster scope) through an
+   * EKS access entry, and declares the entry an admin one for HardenedEksChecks.
+   *
+   * @param id construct id of the access entry (keep it stable: a new id replaces the entry)
+   * @param role the role that gets cluster-admin access
+   */
+  public grantClusterAdmin(id: string, role: iam.IRole): eks.AccessEntry {
+    const entry = this.cluster.grantClusterAdmin(id, role.roleArn);
+    declareAdmin(entry, 'granted with HardenedEksCluster.grantClusterAdmin or clusterAdmins');
+    return entry;
+  }
+
+  /**
+   * Grants an IAM role access to one namespace through an EKS access entry with a
+   * namespace-scoped access policy: VIEW (AmazonEKSViewPolicy), EDIT (AmazonEKSEditPolicy) or
+   * ADMIN (AmazonEKSAdminPolicy). Never cluster-wide, never `system:masters`.
+   *
+   * @param id construct id of the access entry (used when the role has no entry yet)
+   * @param role the role that gets access
+   * @param namespace the namespace (kube-system only with allowKubeSystem)
+   * @param level what the role may do there
+   * @param allowKubeSystem accept kube-system as the namespace
+   */
+  public grantNamespaceAccess(id: string, role: iam.IRole, namespace: string, level: NamespaceAccessLevel, allowKubeSystem?: boolean): void {
+    const problems = new PropProblems();
+    if (!Token.isUnresolved(namespace) && !isDns1123Label(namespace)) {
+      problems.add('namespace', namespace, "A namespace is a DNS-1123 label: up to 63 lowercase letters, digits and '-'.");
+    }
+    if (namespace === 'kube-system' && !allowKubeSystem) {
+      problems.add('namespace', namespace, 'Access to kube-system reaches the cluster\'s own components; pass allowKubeSystem: true to grant it on purpose.');
+    }
+    if (!Object.values(NamespaceAccessLevel).includes(level)) {
+      problems.add('level', level, 'Use NamespaceAccessLevel.VIEW, EDIT or ADMIN.');
+    }
+    problems.throwIfAny(`${this.node.path}.grantNamespaceAccess(${id})`);
+    this.cluster.grantAccess(id, role.roleArn, [namespaceAccessPolicy(level, namespace)]);
+  }
+
+  /**
+   * Adds a Kubernetes service account with an IAM role of its own (IRSA by default, or EKS Pod
+   * Identity).
+   *
+   * @param id construct id
+   * @param options namespace, name and identity type
+   */
+  public addServiceAccount(id: string, options: ScopedServiceAccountOptions): ScopedServiceAccount {
+    const key = `${options.namespace}/${options.name}`;
+    if (this.serviceAccounts.has(key)) {
+      new PropProblems().throwIfAnyWith(`${this.node.path}.addServiceAccount(${id})`, 'name', key,
+        'A service account with this namespace and name already exists in the cluster; reuse it.');
+    }
+    this.serviceAccounts.add(key);
+    return new ScopedServiceAccount(this, id, { ...options, cluster: this });
+  }
+
+  /**
+   * The cluster's IAM OIDC provider, always a native `AWS::IAM::OIDCProvider` (whatever the app's
+   * `@aws-cdk/aws-eks:useNativeOidcProvider` flag says). Created on first use; aws-eks-v2 reuses it.
+   */
+  public get openIdConnectProvider(): iam.IOidcProvider {
+    if (!this._openIdConnectProvider) {
+      const provider = new eks.OidcProviderNative(this.cluster, 'OidcProviderNative', {
+        url: this.cluster.clusterOpenIdConnectIssuerUrl,
+      });
+      // aws-eks-v2 memoizes its provider in this field; setting it first makes every later use
+      // (its own ServiceAccount, addServiceAccount) share ours instead of creating a second one.
+      (this.cluster as any)._openIdConnectProvider = provider;
+      this._openIdConnectProvider = provider;
+    }
+    return this._openIdConnectProvider;
+  }
+
+  /**
    * The customer managed key that encrypts the EBS volumes of every node group of this cluster.
    * Created with the first node group; rotation on, retained. Its key policy lets the account's
    * Auto Scaling service-linked role (which launches managed nodes) use it.
@@ -496,4 +593,10 @@ function resolvedArn(role: iam.IRole): string {
 /** A short, stable hash of a string (not for security; for construct ids). */
 function shortHash(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 8).toUpperCase();
+}
+
+/** Marks an access entry as an admin one the library grants on purpose (read by HardenedEksChecks). */
+function declareAdmin(entry: Construct, why: string): void {
+  const cfn = entry.node.defaultChild;
+  if (cfn instanceof CfnResource) { cfn.addMetadata(DECLARED_ADMIN_METADATA, why); }
 }

@@ -2,6 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { accessEntriesOnly } from './rules/access-entries-only';
+import { accessEntryClusterAdmin } from './rules/access-entry-cluster-admin';
 import { bottlerocketUserData } from './rules/bottlerocket-user-data';
 import { controlPlaneLogGroup } from './rules/control-plane-log-group';
 import { controlPlaneLogTypes } from './rules/control-plane-log-types';
@@ -15,6 +16,8 @@ import { nodegroupImdsv2 } from './rules/nodegroup-imdsv2';
 import { nodegroupNoRemoteAccess } from './rules/nodegroup-no-remote-access';
 import { HardenedEksRule } from './rules/rule';
 import { secretsEncryption } from './rules/secrets-encryption';
+import { serviceAccountRoleAdmin } from './rules/service-account-role-admin';
+import { serviceAccountTrust } from './rules/service-account-trust';
 
 /** Every rule of the pack, in the order findings are reported. */
 export const HARDENED_EKS_RULES: readonly HardenedEksRule[] = [
@@ -31,6 +34,9 @@ export const HARDENED_EKS_RULES: readonly HardenedEksRule[] = [
   nodegroupEncryptedVolumes,
   nodegroupNoRemoteAccess,
   bottlerocketUserData,
+  serviceAccountTrust,
+  serviceAccountRoleAdmin,
+  accessEntryClusterAdmin,
 ];
 
 /**

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { PropProblems } from '../private/errors';
+import { isDns1123Subdomain } from '../private/names';
 
 /** CPU architecture of a node group's Bottlerocket AMI. */
 export type Architecture = 'x86_64' | 'arm64';
@@ -73,7 +74,6 @@ export function checkSizes(problems: PropProblems, minSize: number, maxSize: num
   }
 }
 
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_NAME = /^(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^$|^(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
@@ -88,7 +88,7 @@ export function isValidLabelKey(key: string): boolean {
   const parts = key.split('/');
   if (parts.length > 2) { return false; }
   const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
-  return (prefix === undefined || DNS_SUBDOMAIN.test(prefix)) && LABEL_NAME.test(name);
+  return (prefix === undefined || isDns1123Subdomain(prefix)) && LABEL_NAME.test(name);
 }
 
 function isRestrictedPrefix(key: string): boolean {

@@ -68,3 +68,9 @@ export const NODE_GROUP_DEFAULTS = {
   /** Bottlerocket's data volume: container images, storage and logs. */
   dataVolumeSize: 50,
 } as const;
+
+/** The label every Kubernetes object the library creates carries. */
+export const MANAGED_BY_LABEL: Readonly<Record<string, string>> = { 'app.kubernetes.io/managed-by': 'cdk-hardened-eks' };
+
+/** Metadata key the library puts on access entries it grants cluster-wide admin on purpose. */
+export const DECLARED_ADMIN_METADATA = 'cdk-hardened-eks:declared-admin';

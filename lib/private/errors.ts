@@ -39,6 +39,12 @@ export class PropProblems {
     return this.problems.length;
   }
 
+  /** Adds one problem and throws at once. */
+  public throwIfAnyWith(constructPath: string, prop: string, received: unknown, fix: string): never {
+    this.add(prop, received, fix);
+    throw new HardenedEksValidationError(constructPath, this.problems);
+  }
+
   public throwIfAny(constructPath: string): void {
     if (this.problems.length > 0) {
       throw new HardenedEksValidationError(constructPath, this.problems);

@@ -1,0 +1,28 @@
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+
+/**
+ * What a human (an IAM role) may do in one namespace, through an EKS access entry.
+ */
+export enum NamespaceAccessLevel {
+  /** Read most objects, not Secrets (AmazonEKSViewPolicy). */
+  VIEW = 'VIEW',
+  /** Create, change and delete most objects, Secrets included; no Roles or RoleBindings (AmazonEKSEditPolicy). */
+  EDIT = 'EDIT',
+  /** Everything in the namespace, RBAC included (AmazonEKSAdminPolicy). */
+  ADMIN = 'ADMIN',
+}
+
+/** The EKS access policy of each level. */
+export const NAMESPACE_ACCESS_POLICIES: Readonly<Record<NamespaceAccessLevel, string>> = {
+  [NamespaceAccessLevel.VIEW]: 'AmazonEKSViewPolicy',
+  [NamespaceAccessLevel.EDIT]: 'AmazonEKSEditPolicy',
+  [NamespaceAccessLevel.ADMIN]: 'AmazonEKSAdminPolicy',
+};
+
+/** The access policy of a level, scoped to one namespace. */
+export function namespaceAccessPolicy(level: NamespaceAccessLevel, namespace: string): eks.IAccessPolicy {
+  return eks.AccessPolicy.fromAccessPolicyName(NAMESPACE_ACCESS_POLICIES[level], {
+    accessScopeType: eks.AccessScopeType.NAMESPACE,
+    namespaces: [namespace],
+  });
+}
