@@ -6,7 +6,10 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+    // The second CEL evaluator ships as ES modules only; swc turns it into CommonJS for jest.
+    '/node_modules/@marcbachmann/cel-js/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js/)'],
   reporters: ['default', '<rootDir>/test/reporters/summary-line.js'],
   snapshotSerializers: ['<rootDir>/test/serializers/strip-asset-hashes.js'],
 };

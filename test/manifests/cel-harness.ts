@@ -1,0 +1,80 @@
+/**
+ * Runs the library's ValidatingAdmissionPolicy the way the API server does, with two independent
+ * CEL evaluators: variables in order, then every validation; a false validation denies with its
+ * messageExpression. Only core CEL and the strings extension are available to the expressions.
+ */
+import { isCelList, isCelMap, run } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
+import * as celJs from '@marcbachmann/cel-js';
+import { POLICY_VALIDATIONS, POLICY_VARIABLES } from '../../lib/manifests/admission-policy';
+
+export type Evaluator = (expression: string, bindings: Record<string, unknown>) => unknown;
+
+/** JSON to the inputs @bufbuild/cel expects: Maps for objects, BigInt for integers. */
+function toBufInput(value: unknown): unknown {
+  if (Array.isArray(value)) { return value.map(toBufInput); }
+  if (value !== null && typeof value === 'object') {
+    if (value instanceof Map) { return value; }
+    return new Map(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toBufInput(v)]));
+  }
+  if (typeof value === 'number' && Number.isInteger(value)) { return BigInt(value); }
+  return value;
+}
+
+/** JSON to cel-js inputs: plain objects, BigInt for integers. */
+function toCelJsInput(value: unknown): unknown {
+  if (Array.isArray(value)) { return value.map(toCelJsInput); }
+  if (value !== null && typeof value === 'object') {
+    if (value instanceof Map) { return Object.fromEntries([...value].map(([k, v]) => [k, toCelJsInput(v)])); }
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toCelJsInput(v)]));
+  }
+  if (typeof value === 'number' && Number.isInteger(value)) { return BigInt(value); }
+  return value;
+}
+
+export const bufbuild: Evaluator = (expression, bindings) => {
+  const input = Object.fromEntries(Object.entries(bindings).map(([k, v]) => [k, toBufInput(v)]));
+  const result = run(expression, input as any, { funcs: strings } as any);
+  if (result instanceof Error) { throw result; }
+  return result;
+};
+
+export const marcbachmann: Evaluator = (expression, bindings) => {
+  const input = Object.fromEntries(Object.entries(bindings).map(([k, v]) => [k, toCelJsInput(v)]));
+  return celJs.evaluate(expression, input as any);
+};
+
+/** Plain JSON-like values out of either evaluator's results (integers stay BigInt-free). */
+function plain(value: unknown): unknown {
+  if (isCelMap(value) || value instanceof Map) {
+    return Object.fromEntries([...(value as ReadonlyMap<unknown, unknown>)].map(([k, v]) => [String(k), plain(v)]));
+  }
+  if (isCelList(value) || Array.isArray(value)) { return [...(value as Iterable<unknown>)].map(plain); }
+  if (typeof value === 'bigint') { return Number(value); }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, plain(v)]));
+  }
+  return value;
+}
+
+export interface AdmissionParams {
+  readonly allowedVolumes?: string;
+  readonly allowedRegistries?: string;
+  readonly requireDigests?: string;
+}
+
+/** The denial messages for `object`, empty when admitted. */
+export function admit(evaluate: Evaluator, object: unknown, params: AdmissionParams): string[] {
+  const variables: Record<string, unknown> = {};
+  const bindings = () => ({ object, params: { data: params }, variables });
+  for (const variable of POLICY_VARIABLES) {
+    variables[variable.name] = plain(evaluate(variable.expression, bindings()));
+  }
+  const denials: string[] = [];
+  for (const validation of POLICY_VALIDATIONS) {
+    const ok = evaluate(validation.expression, bindings());
+    if (typeof ok !== 'boolean') { throw new Error(`not a boolean from ${validation.expression}: ${String(ok)}`); }
+    if (!ok) { denials.push(String(evaluate(validation.messageExpression, bindings()))); }
+  }
+  return denials;
+}
