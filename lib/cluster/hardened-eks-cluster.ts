@@ -19,7 +19,9 @@ import {
   natRouteAcknowledgements,
 } from '../nag/acknowledgements';
 import { namespaceAccessPolicy, NamespaceAccessLevel } from '../identity/access';
-import { ScopedServiceAccount, ScopedServiceAccountOptions } from '../identity/scoped-service-account';
+import { ScopedServiceAccount, ScopedServiceAccountOptions, ServiceAccountIdentity } from '../identity/scoped-service-account';
+import { renderAdmissionPolicy } from '../manifests/admission-policy';
+import { HardenedNamespace, HardenedNamespaceOptions } from '../manifests/hardened-namespace';
 import { autoScalingServiceLinkedRoleArn, HardenedNodeGroup, HardenedNodeGroupOptions } from '../nodes/hardened-node-group';
 import { isDns1123Label } from '../private/names';
 import {
@@ -226,6 +228,9 @@ export class HardenedEksCluster extends Construct {
   /** The cluster's name. */
   public readonly clusterName: string;
 
+  /** The cluster's Kubernetes minor version, for example '1.36'. */
+  public readonly kubernetesVersion: string;
+
   /** The default node group, unless `defaultNodeGroup` is false. */
   public readonly defaultNodeGroup?: HardenedNodeGroup;
 
@@ -237,7 +242,9 @@ export class HardenedEksCluster extends Construct {
 
   private _nodeVolumeKey?: kms.Key;
   private _openIdConnectProvider?: iam.IOidcProvider;
-  private readonly serviceAccounts = new Set<string>();
+  private readonly serviceAccounts = new Map<string, ScopedServiceAccount>();
+  private readonly namespaces = new Map<string, HardenedNamespace>();
+  private admissionPolicy?: eks.KubernetesManifest;
   private readonly nodeGroupPrerequisites: Construct[] = [];
 
   constructor(scope: Construct, id: string, props: HardenedEksClusterProps = {}) {
@@ -250,6 +257,7 @@ export class HardenedEksCluster extends Construct {
       maxLength: 100, separator: '-', allowedSpecialCharacters: '-_',
     });
     this.clusterName = clusterName;
+    this.kubernetesVersion = version.version;
 
     this.validate(props, version, endpointAccess);
 
@@ -490,8 +498,50 @@ export class HardenedEksCluster extends Construct {
       new PropProblems().throwIfAnyWith(`${this.node.path}.addServiceAccount(${id})`, 'name', key,
         'A service account with this namespace and name already exists in the cluster; reuse it.');
     }
-    this.serviceAccounts.add(key);
-    return new ScopedServiceAccount(this, id, { ...options, cluster: this });
+    const serviceAccount = new ScopedServiceAccount(this, id, { ...options, cluster: this });
+    this.serviceAccounts.set(key, serviceAccount);
+    const namespace = this.namespaces.get(options.namespace);
+    if (namespace) { this.connect(namespace, serviceAccount); }
+    return serviceAccount;
+  }
+
+  /**
+   * Adds a hardened namespace: Pod Security restricted, the library's admission policy, default-deny
+   * NetworkPolicies, quota and limits, view/edit Roles. All of its objects go to the cluster in one
+   * KubernetesManifest, after the admission policy.
+   *
+   * @param name the namespace's name (a DNS-1123 label, not a reserved one)
+   * @param options openings, quotas, registries and volume types
+   */
+  public addNamespace(name: string, options: HardenedNamespaceOptions = {}): HardenedNamespace {
+    if (this.namespaces.has(name)) {
+      new PropProblems().throwIfAnyWith(`${this.node.path}.addNamespace(${name})`, 'name', name, 'This namespace was already added; add it once.');
+    }
+    const namespace = new HardenedNamespace(this, `Namespace-${name}`, { ...options, cluster: this, name });
+    namespace.manifest.node.addDependency(this.admissionPolicyManifest());
+    this.namespaces.set(name, namespace);
+    for (const serviceAccount of this.serviceAccounts.values()) {
+      if (serviceAccount.serviceAccountNamespace === name) { this.connect(namespace, serviceAccount); }
+    }
+    return namespace;
+  }
+
+  /** A service account in a library namespace: created after it, and Pod Identity reachable from it. */
+  private connect(namespace: HardenedNamespace, serviceAccount: ScopedServiceAccount): void {
+    serviceAccount.manifest.node.addDependency(namespace.manifest);
+    if (serviceAccount.identity === ServiceAccountIdentity.POD_IDENTITY) { namespace.allowPodIdentityAgent(); }
+  }
+
+  /** The ValidatingAdmissionPolicy and its binding, created with the first namespace. */
+  private admissionPolicyManifest(): eks.KubernetesManifest {
+    if (!this.admissionPolicy) {
+      this.admissionPolicy = new eks.KubernetesManifest(this, 'AdmissionPolicy', {
+        cluster: this.cluster,
+        manifest: renderAdmissionPolicy(),
+        overwrite: true,
+      });
+    }
+    return this.admissionPolicy;
   }
 
   /**

@@ -1,6 +1,9 @@
 import { Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { canonicalIpv4Cidr } from '../private/cidr';
 import { PropProblems } from '../private/errors';
+
+export { canonicalIpv4Cidr };
 
 /**
  * Pure checks of HardenedEksCluster's props. Each adds to `problems` and returns nothing, so the
@@ -64,7 +67,6 @@ export function checkVersionAndLayer(problems: PropProblems, version: string, ha
  */
 export const MIN_PUBLIC_PREFIX = 8;
 
-const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 /**
  * Checks the public endpoint CIDRs: at least one, each a canonical IPv4 CIDR, none open to the
@@ -96,20 +98,6 @@ export function checkPublicCidrs(problems: PropProblems, isPublic: boolean, cidr
         'Write the network address, or use /32 for a single host.');
     }
   }
-}
-
-/** The canonical form of an IPv4 CIDR (host bits cleared), or undefined when it is not one. */
-export function canonicalIpv4Cidr(cidr: string): string | undefined {
-  const m = IPV4_CIDR.exec(cidr);
-  if (!m) { return undefined; }
-  const octets = m.slice(1, 5).map(Number);
-  const prefix = Number(m[5]);
-  if (octets.some((o) => o > 255) || prefix > 32) { return undefined; }
-  const address = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  const network = (address & mask) >>> 0;
-  const parts = [network >>> 24, (network >>> 16) & 255, (network >>> 8) & 255, network & 255];
-  return `${parts.join('.')}/${prefix}`;
 }
 
 const RETENTION_VALUES = new Set(

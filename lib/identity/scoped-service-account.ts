@@ -113,6 +113,9 @@ export class ScopedServiceAccount extends Construct implements iam.IPrincipal {
   /** Namespace of the Kubernetes service account. */
   public readonly serviceAccountNamespace: string;
 
+  /** How its pods get the role. */
+  public readonly identity: ServiceAccountIdentity;
+
   /** The Kubernetes manifest that creates the ServiceAccount object. */
   public readonly manifest: eks.KubernetesManifest;
 
@@ -129,6 +132,7 @@ export class ScopedServiceAccount extends Construct implements iam.IPrincipal {
     this.validate(props, identity);
     this.serviceAccountName = props.name;
     this.serviceAccountNamespace = props.namespace;
+    this.identity = identity;
     this.allowAdministrator = props.allowAdministratorPermissions === true;
     const cluster = props.cluster;
 

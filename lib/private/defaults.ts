@@ -56,6 +56,7 @@ export const WARNINGS = {
   hardenedSysctlOverridden: `${WARNING_PREFIX}:hardenedSysctlOverridden`,
   spotCapacity: `${WARNING_PREFIX}:spotCapacity`,
   nodeAutoRepairOff: `${WARNING_PREFIX}:nodeAutoRepairOff`,
+  podSecurityBaseline: `${WARNING_PREFIX}:podSecurityBaseline`,
 } as const;
 
 /** Defaults of HardenedNodeGroup (and of the cluster's default node group). */
@@ -74,3 +75,25 @@ export const MANAGED_BY_LABEL: Readonly<Record<string, string>> = { 'app.kuberne
 
 /** Metadata key the library puts on access entries it grants cluster-wide admin on purpose. */
 export const DECLARED_ADMIN_METADATA = 'cdk-hardened-eks:declared-admin';
+
+/** Defaults of HardenedNamespace's ResourceQuota and LimitRange. */
+export const NAMESPACE_DEFAULTS = {
+  quota: {
+    requestsCpu: '4',
+    requestsMemory: '8Gi',
+    limitsCpu: '8',
+    limitsMemory: '16Gi',
+    pods: 50,
+    persistentVolumeClaims: 10,
+    allowLoadBalancers: false,
+    allowNodePorts: false,
+  },
+  containerLimits: {
+    defaultRequestCpu: '100m',
+    defaultRequestMemory: '128Mi',
+    defaultLimitCpu: '500m',
+    defaultLimitMemory: '512Mi',
+    maxCpu: '2',
+    maxMemory: '4Gi',
+  },
+};

@@ -1,0 +1,352 @@
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { Construct } from 'constructs';
+import { NamespaceRenderOptions, renderNamespaceObjects, renderPodIdentityAgentPolicy, IMDS_ADDRESS } from './namespace-objects';
+import { parseNonNegativeQuantity } from './quantity';
+import type { HardenedEksCluster } from '../cluster/hardened-eks-cluster';
+import { canonicalIpv4Cidr, cidrContains } from '../private/cidr';
+import { NAMESPACE_DEFAULTS, WARNINGS } from '../private/defaults';
+import { PropProblems } from '../private/errors';
+import { isDns1123Label } from '../private/names';
+
+/**
+ * Pod Security Admission level of a namespace (enforce, audit and warn).
+ */
+export enum PodSecurityLevel {
+  /** The `restricted` profile. The default. */
+  RESTRICTED = 'restricted',
+  /** The `baseline` profile. A weakening: leaves the warning `cdk-hardened-eks:podSecurityBaseline`. */
+  BASELINE = 'baseline',
+}
+
+/** Transport protocol of an egress rule. */
+export enum NetworkProtocol {
+  TCP = 'TCP',
+  UDP = 'UDP',
+}
+
+/**
+ * Egress the namespace's pods may open beyond DNS.
+ */
+export interface NamespaceEgressRule {
+  /** IPv4 CIDR. If it contains the instance metadata address, that address is cut out. */
+  readonly cidr: string;
+  /**
+   * Ports; all ports when empty.
+   *
+   * @default - all ports
+   */
+  readonly ports?: number[];
+  /**
+   * Protocol of the ports.
+   *
+   * @default NetworkProtocol.TCP
+   */
+  readonly protocol?: NetworkProtocol;
+}
+
+/**
+ * The namespace's ResourceQuota. Quantities are Kubernetes quantities ('4', '500m', '8Gi').
+ */
+export interface NamespaceQuota {
+  /** @default '4' */
+  readonly requestsCpu?: string;
+  /** @default '8Gi' */
+  readonly requestsMemory?: string;
+  /** @default '8' */
+  readonly limitsCpu?: string;
+  /** @default '16Gi' */
+  readonly limitsMemory?: string;
+  /** @default 50 */
+  readonly pods?: number;
+  /** @default 10 */
+  readonly persistentVolumeClaims?: number;
+  /**
+   * Allow Services of type LoadBalancer (an internet-facing load balancer is one annotation away).
+   *
+   * @default false
+   */
+  readonly allowLoadBalancers?: boolean;
+  /**
+   * Allow Services of type NodePort (opens a port on every node).
+   *
+   * @default false
+   */
+  readonly allowNodePorts?: boolean;
+}
+
+/**
+ * The namespace's LimitRange for containers.
+ */
+export interface ContainerLimits {
+  /** @default '100m' */
+  readonly defaultRequestCpu?: string;
+  /** @default '128Mi' */
+  readonly defaultRequestMemory?: string;
+  /** @default '500m' */
+  readonly defaultLimitCpu?: string;
+  /** @default '512Mi' */
+  readonly defaultLimitMemory?: string;
+  /** @default '2' */
+  readonly maxCpu?: string;
+  /** @default '4Gi' */
+  readonly maxMemory?: string;
+}
+
+/**
+ * Options of a hardened namespace.
+ */
+export interface HardenedNamespaceOptions {
+  /**
+   * Pod Security Admission level (enforce, audit and warn), pinned to the cluster's minor version.
+   *
+   * @default PodSecurityLevel.RESTRICTED
+   */
+  readonly podSecurity?: PodSecurityLevel;
+  /**
+   * Let pods of the namespace talk to each other.
+   *
+   * @default false
+   */
+  readonly allowSameNamespaceTraffic?: boolean;
+  /**
+   * Namespaces whose pods may connect to this namespace's pods.
+   *
+   * @default - none
+   */
+  readonly allowIngressFromNamespaces?: string[];
+  /**
+   * Egress beyond DNS. The instance metadata address is never opened.
+   *
+   * @default - none
+   */
+  readonly allowEgress?: NamespaceEgressRule[];
+  /**
+   * Volume types allowed on top of configMap, secret and projected, for example
+   * ['emptyDir', 'persistentVolumeClaim']. hostPath is never allowed.
+   *
+   * @default - none
+   */
+  readonly additionalVolumeTypes?: string[];
+  /**
+   * Registry prefixes images may come from ('111122223333.dkr.ecr.eu-west-1.amazonaws.com',
+   * 'registry.example.com/team-a').
+   *
+   * @default - the stack account's ECR registry in the stack region
+   */
+  readonly allowedImageRegistries?: string[];
+  /**
+   * Require images pinned by digest.
+   *
+   * @default false
+   */
+  readonly requireImageDigests?: boolean;
+  /**
+   * ResourceQuota.
+   *
+   * @default - see NamespaceQuota
+   */
+  readonly quota?: NamespaceQuota;
+  /**
+   * LimitRange for containers.
+   *
+   * @default - see ContainerLimits
+   */
+  readonly containerLimits?: ContainerLimits;
+}
+
+/**
+ * Properties of a HardenedNamespace.
+ */
+export interface HardenedNamespaceProps extends HardenedNamespaceOptions {
+  /** The cluster. */
+  readonly cluster: HardenedEksCluster;
+  /** Name of the namespace (a DNS-1123 label, not a reserved name). */
+  readonly name: string;
+}
+
+/** Volume types of the Kubernetes v1 Volume object. */
+const VOLUME_TYPES = new Set([
+  'awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral',
+  'fc', 'flexVolume', 'flocker', 'gcePersistentDisk', 'gitRepo', 'glusterfs', 'hostPath', 'image', 'iscsi', 'nfs',
+  'persistentVolumeClaim', 'photonPersistentDisk', 'portworxVolume', 'projected', 'quobyte', 'rbd', 'scaleIO', 'secret',
+  'storageos', 'vsphereVolume',
+]);
+
+/** Names a namespace of the library may not take. */
+export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+const REGISTRY = /^(localhost|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+)(:\d{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+
+/**
+ * A namespace hardened for one tenant, in one KubernetesManifest:
+ *
+ * - Pod Security Admission `restricted` for enforce, audit and warn, pinned to the cluster's
+ *   minor version; the library's ValidatingAdmissionPolicy applies to it (label
+ *   `cdk-hardened-eks.io/admission=enforced`), with this namespace's parameters in a ConfigMap;
+ * - the `default` service account without token automount;
+ * - NetworkPolicies: default deny in and out, DNS to CoreDNS, and only the openings asked for;
+ *   the Pod Identity agent when the namespace has Pod Identity service accounts;
+ * - a ResourceQuota (no LoadBalancer or NodePort Services by default) and a LimitRange;
+ * - Roles `cdk-hardened-eks-view` and `-edit` without wildcards, bound to the groups
+ *   `cdk-hardened-eks:<namespace>:view` / `:edit`.
+ */
+export class HardenedNamespace extends Construct {
+  /** The namespace's name. */
+  public readonly namespaceName: string;
+
+  /** The KubernetesManifest that applies every object of the namespace. */
+  public readonly manifest: eks.KubernetesManifest;
+
+  /** The objects of the namespace as rendered (more may be added before synth). */
+  public readonly objects: Record<string, unknown>[];
+
+  private podIdentityAgentAllowed = false;
+
+  constructor(scope: Construct, id: string, props: HardenedNamespaceProps) {
+    super(scope, id);
+    this.namespaceName = props.name;
+    const resolved = this.resolveOptions(props);
+    this.objects = renderNamespaceObjects(resolved);
+    this.manifest = new eks.KubernetesManifest(this, 'Manifest', {
+      cluster: props.cluster.cluster,
+      manifest: this.objects,
+      // The default ServiceAccount exists already: apply, not create.
+      overwrite: true,
+    });
+    if (props.podSecurity === PodSecurityLevel.BASELINE) {
+      Annotations.of(this).addWarningV2(WARNINGS.podSecurityBaseline,
+        `Namespace ${props.name} enforces Pod Security baseline, not restricted: pods may run as root and keep more capabilities.`);
+    }
+  }
+
+  /**
+   * Opens egress to the EKS Pod Identity agent (169.254.170.23, TCP 80). The cluster calls this
+   * when a Pod Identity service account is added to the namespace.
+   */
+  public allowPodIdentityAgent(): void {
+    if (this.podIdentityAgentAllowed) { return; }
+    this.podIdentityAgentAllowed = true;
+    const policy = renderPodIdentityAgentPolicy(this.namespaceName) as { metadata: { labels: Record<string, string> } };
+    // Keep the prune label the manifest put on the objects it was created with.
+    const first = this.objects[0] as { metadata: { labels: Record<string, string> } };
+    for (const [key, value] of Object.entries(first.metadata.labels)) {
+      if (key.startsWith('aws.cdk.eks/prune-')) { policy.metadata.labels = { [key]: value, ...policy.metadata.labels }; }
+    }
+    this.objects.push(policy);
+  }
+
+  private resolveOptions(props: HardenedNamespaceProps): NamespaceRenderOptions {
+    const problems = new PropProblems();
+    const stack = Stack.of(this);
+    const name = props.name;
+    if (!Token.isUnresolved(name) && !isDns1123Label(name)) {
+      problems.add('name', name, "A namespace name is a DNS-1123 label: up to 63 lowercase letters, digits and '-', starting and ending with a letter or digit.");
+    }
+    if (RESERVED_NAMESPACES.includes(name) || name.startsWith('kube-')) {
+      problems.add('name', name, `${name} is reserved for Kubernetes (${RESERVED_NAMESPACES.join(', ')}, kube-*); choose a namespace of your own.`);
+    }
+    if (props.podSecurity !== undefined && !Object.values(PodSecurityLevel).includes(props.podSecurity)) {
+      problems.add('podSecurity', props.podSecurity, 'Use PodSecurityLevel.RESTRICTED (the default) or BASELINE; privileged is never offered.');
+    }
+    for (const other of props.allowIngressFromNamespaces ?? []) {
+      if (!isDns1123Label(other)) { problems.add('allowIngressFromNamespaces', other, 'Each entry is a namespace name (a DNS-1123 label).'); }
+    }
+    const egress = (props.allowEgress ?? []).map((rule) => {
+      const canonical = canonicalIpv4Cidr(rule.cidr);
+      if (Token.isUnresolved(rule.cidr)) {
+        problems.add('allowEgress', rule.cidr, 'Give the CIDR as a literal: the library must know whether it covers the instance metadata address.');
+      } else if (canonical !== rule.cidr) {
+        problems.add('allowEgress', rule.cidr, canonical ? `Write the network address: '${canonical}'.` : "Each egress CIDR is an IPv4 CIDR such as '10.20.0.0/16'.");
+      } else if (rule.cidr === `${IMDS_ADDRESS}/32`) {
+        problems.add('allowEgress', rule.cidr, 'The instance metadata service is never opened to pods (it serves the node role\'s credentials).');
+      }
+      for (const port of rule.ports ?? []) {
+        if (!Number.isInteger(port) || port < 1 || port > 65535) { problems.add('allowEgress', port, 'Ports are whole numbers from 1 to 65535.'); }
+      }
+      return {
+        cidr: rule.cidr,
+        except: cidrContains(rule.cidr, IMDS_ADDRESS) && rule.cidr !== `${IMDS_ADDRESS}/32` ? [`${IMDS_ADDRESS}/32`] : [],
+        ports: rule.ports ?? [],
+        protocol: rule.protocol ?? NetworkProtocol.TCP,
+      };
+    });
+    for (const type of props.additionalVolumeTypes ?? []) {
+      if (type === 'hostPath') {
+        problems.add('additionalVolumeTypes', type, 'hostPath is never allowed: it exposes the node\'s filesystem to the pod. Use a persistentVolumeClaim or emptyDir.');
+      } else if (!VOLUME_TYPES.has(type)) {
+        problems.add('additionalVolumeTypes', type, "Use a Kubernetes volume type as written in a Pod spec, for example 'emptyDir' or 'persistentVolumeClaim'.");
+      }
+    }
+    const registries = props.allowedImageRegistries ?? [`${stack.account}.dkr.ecr.${stack.region}.${stack.urlSuffix}`];
+    if (registries.length === 0) {
+      problems.add('allowedImageRegistries', '[]', 'Name at least one registry, or leave allowedImageRegistries unset for the account\'s ECR registry.');
+    }
+    for (const registry of registries) {
+      if (!Token.isUnresolved(registry) && !REGISTRY.test(registry)) {
+        problems.add('allowedImageRegistries', registry,
+          "A registry prefix is a registry host (with a dot, or localhost), an optional port and optional path, without a trailing '/' or a tag, for example 'registry.example.com/team-a'.");
+      }
+    }
+    const quota = { ...NAMESPACE_DEFAULTS.quota, ...(props.quota ?? {}) };
+    const limits = { ...NAMESPACE_DEFAULTS.containerLimits, ...(props.containerLimits ?? {}) };
+    const quantities: Array<[string, string]> = [
+      ['quota.requestsCpu', quota.requestsCpu], ['quota.requestsMemory', quota.requestsMemory],
+      ['quota.limitsCpu', quota.limitsCpu], ['quota.limitsMemory', quota.limitsMemory],
+      ['containerLimits.defaultRequestCpu', limits.defaultRequestCpu], ['containerLimits.defaultRequestMemory', limits.defaultRequestMemory],
+      ['containerLimits.defaultLimitCpu', limits.defaultLimitCpu], ['containerLimits.defaultLimitMemory', limits.defaultLimitMemory],
+      ['containerLimits.maxCpu', limits.maxCpu], ['containerLimits.maxMemory', limits.maxMemory],
+    ];
+    const value: Record<string, number | undefined> = {};
+    for (const [prop, text] of quantities) {
+      value[prop] = parseNonNegativeQuantity(text);
+      if (value[prop] === undefined) {
+        problems.add(prop, text, "Use a Kubernetes quantity: a non-negative number with an optional unit and no space, such as '500m', '2' or '4Gi'.");
+      }
+    }
+    const atLeast = (lower: string, upper: string) => {
+      const a = value[lower];
+      const b = value[upper];
+      if (a !== undefined && b !== undefined && a > b) {
+        problems.add(lower, quantities.find(([p]) => p === lower)![1], `It is larger than ${upper} (${quantities.find(([p]) => p === upper)![1]}); a request may not exceed its limit.`);
+      }
+    };
+    atLeast('quota.requestsCpu', 'quota.limitsCpu');
+    atLeast('quota.requestsMemory', 'quota.limitsMemory');
+    atLeast('containerLimits.defaultRequestCpu', 'containerLimits.defaultLimitCpu');
+    atLeast('containerLimits.defaultRequestMemory', 'containerLimits.defaultLimitMemory');
+    atLeast('containerLimits.defaultLimitCpu', 'containerLimits.maxCpu');
+    atLeast('containerLimits.defaultLimitMemory', 'containerLimits.maxMemory');
+    for (const [prop, count] of [['quota.pods', quota.pods], ['quota.persistentVolumeClaims', quota.persistentVolumeClaims]] as const) {
+      if (!Number.isInteger(count) || count < 0) { problems.add(prop, count, 'Use a whole number of at least 0.'); }
+    }
+    problems.throwIfAny(this.node.path);
+
+    return {
+      name,
+      podSecurityLevel: props.podSecurity ?? PodSecurityLevel.RESTRICTED,
+      podSecurityVersion: `v${props.cluster.kubernetesVersion}`,
+      allowSameNamespaceTraffic: props.allowSameNamespaceTraffic ?? false,
+      allowIngressFromNamespaces: [...(props.allowIngressFromNamespaces ?? [])],
+      allowEgress: egress,
+      additionalVolumeTypes: [...(props.additionalVolumeTypes ?? [])],
+      allowedImageRegistries: registries,
+      requireImageDigests: props.requireImageDigests ?? false,
+      quota: {
+        'requests.cpu': quota.requestsCpu,
+        'requests.memory': quota.requestsMemory,
+        'limits.cpu': quota.limitsCpu,
+        'limits.memory': quota.limitsMemory,
+        'pods': String(quota.pods),
+        'persistentvolumeclaims': String(quota.persistentVolumeClaims),
+        ...(quota.allowLoadBalancers ? {} : { 'services.loadbalancers': '0' }),
+        ...(quota.allowNodePorts ? {} : { 'services.nodeports': '0' }),
+      },
+      limits: {
+        defaultRequest: { cpu: limits.defaultRequestCpu, memory: limits.defaultRequestMemory },
+        default: { cpu: limits.defaultLimitCpu, memory: limits.defaultLimitMemory },
+        max: { cpu: limits.maxCpu, memory: limits.maxMemory },
+      },
+    };
+  }
+}

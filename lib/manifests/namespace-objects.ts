@@ -1,0 +1,203 @@
+import { ADMISSION_LABEL_KEY, ADMISSION_LABEL_VALUE, ADMISSION_PARAMS_NAME } from './admission-policy';
+import { MANAGED_BY_LABEL } from '../private/defaults';
+
+/**
+ * Everything a hardened namespace consists of, as plain Kubernetes objects. Pure: resolved
+ * options in, objects out; the construct only hands them to the cluster.
+ */
+
+/** The address of the instance metadata service, never opened by a convenience option. */
+export const IMDS_ADDRESS = '169.254.169.254';
+/** The EKS Pod Identity agent's link-local address and port. */
+export const POD_IDENTITY_AGENT = { cidr: '169.254.170.23/32', port: 80 };
+
+/** A namespace's options with every default filled in. */
+export interface NamespaceRenderOptions {
+  readonly name: string;
+  /** 'restricted' or 'baseline'. */
+  readonly podSecurityLevel: string;
+  /** Minor Kubernetes version for the Pod Security labels, for example 'v1.36'. */
+  readonly podSecurityVersion: string;
+  readonly allowSameNamespaceTraffic: boolean;
+  readonly allowIngressFromNamespaces: string[];
+  readonly allowEgress: Array<{ cidr: string; except: string[]; ports: number[]; protocol: string }>;
+  readonly additionalVolumeTypes: string[];
+  readonly allowedImageRegistries: string[];
+  readonly requireImageDigests: boolean;
+  readonly quota: Record<string, string>;
+  readonly limits: {
+    readonly defaultRequest: Record<string, string>;
+    readonly default: Record<string, string>;
+    readonly max: Record<string, string>;
+  };
+}
+
+const label = () => ({ ...MANAGED_BY_LABEL });
+
+/** The objects of one namespace, in the order they must be applied (the Namespace first). */
+export function renderNamespaceObjects(o: NamespaceRenderOptions): Record<string, unknown>[] {
+  const ns = o.name;
+  const meta = (name: string) => ({ name, namespace: ns, labels: label() });
+  const objects: Record<string, unknown>[] = [
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: ns,
+        labels: {
+          ...label(),
+          [ADMISSION_LABEL_KEY]: ADMISSION_LABEL_VALUE,
+          ...Object.fromEntries(['enforce', 'audit', 'warn'].flatMap((mode) => [
+            [`pod-security.kubernetes.io/${mode}`, o.podSecurityLevel],
+            [`pod-security.kubernetes.io/${mode}-version`, o.podSecurityVersion],
+          ])),
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta(ADMISSION_PARAMS_NAME),
+      data: {
+        allowedVolumes: o.additionalVolumeTypes.join(','),
+        allowedRegistries: o.allowedImageRegistries.join(','),
+        requireDigests: String(o.requireImageDigests),
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: meta('default'),
+      automountServiceAccountToken: false,
+    },
+    networkPolicy(ns, 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+    networkPolicy(ns, 'allow-dns', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{
+        to: [{
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+          podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+        }],
+        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+      }],
+    }),
+  ];
+  if (o.allowSameNamespaceTraffic) {
+    objects.push(networkPolicy(ns, 'allow-same-namespace', {
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [{ podSelector: {} }] }],
+      egress: [{ to: [{ podSelector: {} }] }],
+    }));
+  }
+  if (o.allowIngressFromNamespaces.length > 0) {
+    objects.push(networkPolicy(ns, 'allow-from-namespaces', {
+      podSelector: {},
+      policyTypes: ['Ingress'],
+      ingress: [{
+        from: [{
+          namespaceSelector: {
+            matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...o.allowIngressFromNamespaces] }],
+          },
+        }],
+      }],
+    }));
+  }
+  if (o.allowEgress.length > 0) {
+    objects.push(networkPolicy(ns, 'allow-egress', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: o.allowEgress.map((rule) => ({
+        to: [{ ipBlock: { cidr: rule.cidr, ...(rule.except.length > 0 ? { except: rule.except } : {}) } }],
+        ...(rule.ports.length > 0 ? { ports: rule.ports.map((port) => ({ protocol: rule.protocol, port })) } : {}),
+      })),
+    }));
+  }
+  objects.push(
+    {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: meta('cdk-hardened-eks-quota'),
+      spec: { hard: { ...o.quota } },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: meta('cdk-hardened-eks-limits'),
+      spec: {
+        limits: [{
+          type: 'Container',
+          defaultRequest: { ...o.limits.defaultRequest },
+          default: { ...o.limits.default },
+          max: { ...o.limits.max },
+        }],
+      },
+    },
+    ...renderRbac(ns),
+  );
+  return objects;
+}
+
+/** The NetworkPolicy that lets pods reach the EKS Pod Identity agent on their node. */
+export function renderPodIdentityAgentPolicy(ns: string): Record<string, unknown> {
+  return networkPolicy(ns, 'allow-pod-identity-agent', {
+    podSelector: {},
+    policyTypes: ['Egress'],
+    egress: [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: 'TCP', port: POD_IDENTITY_AGENT.port }] }],
+  });
+}
+
+function networkPolicy(ns: string, name: string, spec: Record<string, unknown>): Record<string, unknown> {
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: ns, labels: label() }, spec };
+}
+
+const READ = ['get', 'list', 'watch'];
+const WRITE = ['create', 'update', 'patch', 'delete'];
+
+/** What VIEW may read: most namespaced objects, never Secrets. */
+const VIEW_RULES = [
+  { apiGroups: [''], resources: ['pods', 'pods/log', 'services', 'endpoints', 'configmaps', 'persistentvolumeclaims', 'serviceaccounts', 'events', 'resourcequotas', 'limitranges'], verbs: READ },
+  { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'], verbs: READ },
+  { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: READ },
+  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: READ },
+  { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies', 'ingresses'], verbs: READ },
+];
+
+/**
+ * What EDIT may change on top: workloads and their configuration. Secrets can be read one by one
+ * and written, never listed or watched. Not NetworkPolicies, quotas, service accounts or RBAC
+ * (the platform's), not exec/attach/port-forward.
+ */
+const EDIT_RULES = [
+  ...VIEW_RULES,
+  { apiGroups: [''], resources: ['pods', 'services', 'configmaps', 'persistentvolumeclaims'], verbs: WRITE },
+  { apiGroups: [''], resources: ['secrets'], verbs: ['get', ...WRITE] },
+  { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets', 'deployments/scale', 'statefulsets/scale'], verbs: WRITE },
+  { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: WRITE },
+  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: WRITE },
+  { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: WRITE },
+];
+
+/** The Kubernetes group that gets a level in a namespace (for access entries' kubernetesGroups). */
+export function namespaceGroup(ns: string, level: 'view' | 'edit'): string {
+  return `cdk-hardened-eks:${ns}:${level}`;
+}
+
+function renderRbac(ns: string): Record<string, unknown>[] {
+  const objects: Record<string, unknown>[] = [];
+  for (const [level, rules] of [['view', VIEW_RULES], ['edit', EDIT_RULES]] as const) {
+    const name = `cdk-hardened-eks-${level}`;
+    objects.push(
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace: ns, labels: label() }, rules: rules.map((r) => ({ ...r })) },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name, namespace: ns, labels: label() },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: namespaceGroup(ns, level) }],
+      },
+    );
+  }
+  return objects;
+}

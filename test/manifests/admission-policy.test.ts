@@ -1,0 +1,243 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse as parseYaml } from 'yaml';
+import {
+  ADMISSION_LABEL_KEY, ADMISSION_POLICY_NAME, POLICY_VALIDATIONS, POLICY_VARIABLES, renderAdmissionPolicy,
+} from '../../lib/manifests/admission-policy';
+import { admit, AdmissionParams, bufbuild, Evaluator, marcbachmann } from './cel-harness';
+import { validateAgainstSchema } from './k8s-schema';
+
+const FIXTURES = path.join(__dirname, '..', '..', '..', 'shared', 'testdata', 'psa-fixtures', 'restricted', 'v1.37');
+const REGISTRY = '111122223333.dkr.ecr.eu-west-1.amazonaws.com';
+const PARAMS: AdmissionParams = { allowedRegistries: REGISTRY, allowedVolumes: '', requireDigests: 'false' };
+const EVALUATORS: Array<[string, Evaluator]> = [['@bufbuild/cel', bufbuild], ['@marcbachmann/cel-js', marcbachmann]];
+
+/** The PSA checks this policy covers; the others (runAsNonRoot, seccomp, ...) stay PSA's job. */
+const COVERED_CHECKS = ['privileged', 'allowprivilegeescalation', 'capabilities', 'hostnamespaces', 'hostports', 'hostpathvolumes', 'restrictedvolumes', 'selinuxoptions'];
+
+function fixtures(kind: 'pass' | 'fail'): Array<[string, any]> {
+  return fs.readdirSync(path.join(FIXTURES, kind)).sort()
+    .map((file) => [file.replace(/\.yaml$/, ''), parseYaml(fs.readFileSync(path.join(FIXTURES, kind, file), 'utf8'))] as [string, any])
+    .filter(([name]) => COVERED_CHECKS.some((check) => name.startsWith(check)));
+}
+
+/**
+ * How each upstream fixture is adapted to what this policy also requires of every pod:
+ * - a service account of its own (`serviceAccountName: app`): the fixtures name none;
+ * - images from the allowed registry with a tag: `registry.k8s.io/pause` becomes
+ *   `<account ECR>/pause:3.10`;
+ * - a volume with only a name gets `emptyDir: {}`, as the API server's defaulting does before
+ *   admission.
+ */
+function adapt(pod: any): any {
+  const copy = JSON.parse(JSON.stringify(pod));
+  copy.spec.serviceAccountName = 'app';
+  for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
+    for (const c of copy.spec[list] ?? []) { c.image = `${REGISTRY}/pause:3.10`; }
+  }
+  for (const v of copy.spec.volumes ?? []) {
+    if (Object.keys(v).length === 1) { v.emptyDir = {}; }
+  }
+  return copy;
+}
+
+/** The volume types the upstream restricted profile allows beyond ours; a namespace widens to them by name. */
+const PSA_RESTRICTED_VOLUMES: AdmissionParams = { ...PARAMS, allowedVolumes: 'emptyDir,persistentVolumeClaim,downwardAPI,csi,ephemeral' };
+
+/**
+ * Pass fixtures this policy denies on purpose, and why: SELinux types other than container_t
+ * (baseline also allows container_init_t and container_kvm_t; the library allows container_t only).
+ */
+const STRICTER_BY_DESIGN: Record<string, RegExp> = {
+  selinuxoptions1: /seLinuxOptions may not set user or role, and type only container_t/,
+};
+
+/** Wraps a pod in a workload kind, as its pod template. */
+function wrap(kind: string, pod: any): any {
+  const template = { metadata: { labels: { app: 'x' } }, spec: pod.spec };
+  const metadata = { name: pod.metadata.name };
+  switch (kind) {
+    case 'Pod': return pod;
+    case 'Deployment': case 'ReplicaSet': case 'StatefulSet': case 'DaemonSet':
+      return { apiVersion: 'apps/v1', kind, metadata, spec: { selector: { matchLabels: { app: 'x' } }, template } };
+    case 'Job': return { apiVersion: 'batch/v1', kind, metadata, spec: { template } };
+    case 'CronJob': return { apiVersion: 'batch/v1', kind, metadata, spec: { schedule: '0 * * * *', jobTemplate: { spec: { template } } } };
+    default: throw new Error(kind);
+  }
+}
+const KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'];
+
+describe('the rendered policy', () => {
+  const [policy, binding] = renderAdmissionPolicy() as any[];
+
+  test('validates against the Kubernetes 1.36 schemas', () => {
+    validateAgainstSchema(policy, binding);
+  });
+
+  test('fails closed, denies, and is bound only to namespaces the library labels, never kube-system', () => {
+    expect(policy.spec.failurePolicy).toBe('Fail');
+    expect(binding.spec.validationActions).toEqual(['Deny']);
+    expect(binding.spec.policyName).toBe(ADMISSION_POLICY_NAME);
+    expect(binding.spec.paramRef.parameterNotFoundAction).toBe('Deny');
+    expect(binding.spec.matchResources.namespaceSelector.matchLabels).toEqual({ [ADMISSION_LABEL_KEY]: 'enforced' });
+    expect(binding.spec.matchResources.namespaceSelector.matchExpressions[0].values).toContain('kube-system');
+  });
+
+  test('checks Pods, ephemeral containers and every workload kind with a pod template', () => {
+    expect(policy.spec.matchConstraints.resourceRules).toEqual([
+      { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods', 'pods/ephemeralcontainers'] },
+      { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'] },
+      { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs', 'cronjobs'] },
+    ]);
+  });
+
+  test('uses only core CEL and the strings extension (no Kubernetes-only libraries, no optional syntax)', () => {
+    const all = [...POLICY_VARIABLES.map((v) => v.expression), ...POLICY_VALIDATIONS.flatMap((v) => [v.expression, v.messageExpression])];
+    for (const expression of all) {
+      expect(expression).not.toMatch(/\?\.|\.orValue\(|optional\.|quantity\(|isQuantity|url\(|ip\(|cidr\(|\.sets\.|authorizer|\.isSorted|\.indexOf\(|\.sum\(|\.min\(|\.max\(/);
+    }
+  });
+});
+
+describe.each(EVALUATORS)('Pod Security restricted fixtures, evaluated with %s', (_name, evaluate) => {
+  test.each(fixtures('fail'))('denies fail/%s in every workload kind', (_fixture, pod) => {
+    for (const kind of KINDS) {
+      const object = wrap(kind, adapt(pod));
+      const denials = admit(evaluate, object, PARAMS);
+      expect({ kind, denied: denials.length > 0 }).toEqual({ kind, denied: true });
+    }
+  });
+
+  test.each(fixtures('pass'))('admits pass/%s once adapted (or denies it by design)', (fixture, pod) => {
+    for (const kind of KINDS) {
+      const denials = admit(evaluate, wrap(kind, adapt(pod)), PSA_RESTRICTED_VOLUMES);
+      if (STRICTER_BY_DESIGN[fixture]) {
+        expect(denials.join('\n')).toMatch(STRICTER_BY_DESIGN[fixture]);
+      } else {
+        expect({ kind, denials }).toEqual({ kind, denials: [] });
+      }
+    }
+  });
+});
+
+test('there are fail and pass fixtures for every covered check', () => {
+  for (const check of COVERED_CHECKS) {
+    expect(fixtures('fail').some(([name]) => name.startsWith(check))).toBe(true);
+  }
+  expect(fixtures('pass').length).toBeGreaterThanOrEqual(5);
+});
+
+describe('checks beyond Pod Security, with both evaluators', () => {
+  const base = () => adapt(parseYaml(fs.readFileSync(path.join(FIXTURES, 'pass', 'base.yaml'), 'utf8')));
+
+  test.each(EVALUATORS)('the two evaluators agree on every fixture (%s vs the other)', () => {
+    for (const [, pod] of [...fixtures('fail'), ...fixtures('pass')]) {
+      for (const kind of KINDS) {
+        const object = wrap(kind, adapt(pod));
+        expect(admit(marcbachmann, object, PSA_RESTRICTED_VOLUMES)).toEqual(admit(bufbuild, object, PSA_RESTRICTED_VOLUMES));
+      }
+    }
+  });
+
+  describe.each(EVALUATORS)('%s', (_name, evaluate) => {
+    test('the adapted base pod is admitted', () => {
+      expect(admit(evaluate, base(), PARAMS)).toEqual([]);
+    });
+
+    test('ephemeral containers are checked too', () => {
+      const pod = base();
+      pod.spec.ephemeralContainers = [{ name: 'debugger', image: `${REGISTRY}/busybox:1.36`, securityContext: { privileged: true } }];
+      const denials = admit(evaluate, pod, PARAMS).join('\n');
+      expect(denials).toContain('Pod base: containers debugger set securityContext.privileged');
+      expect(denials).toContain('containers debugger must set securityContext.allowPrivilegeEscalation to false');
+    });
+
+    test('the default service account, or none, is refused', () => {
+      const pod = base();
+      pod.spec.serviceAccountName = 'default';
+      expect(admit(evaluate, pod, PARAMS)).toEqual(['Pod base: spec.serviceAccountName must name a service account of its own, not the default one']);
+      delete pod.spec.serviceAccountName;
+      expect(admit(evaluate, pod, PARAMS)).toHaveLength(1);
+    });
+
+    test('images from other registries, untagged or :latest images are refused, and the message names the container', () => {
+      for (const [image, message] of [
+        ['docker.io/library/nginx:1.27', 'containers container1 use an image from a registry this namespace does not allow'],
+        [`${REGISTRY}-evil.example.com/x:1`, 'use an image from a registry this namespace does not allow'],
+        [`${REGISTRY}/app`, 'containers container1 use an untagged or :latest image'],
+        [`${REGISTRY}/app:latest`, 'containers container1 use an untagged or :latest image'],
+        [`${REGISTRY}:5000/app`, 'use an image from a registry'],
+      ]) {
+        const pod = base();
+        pod.spec.containers[0].image = image;
+        expect(admit(evaluate, pod, PARAMS).join('\n')).toContain(message);
+      }
+    });
+
+    test('digests are accepted, and required where the namespace asks for them', () => {
+      const digest = `${REGISTRY}/app@sha256:${'a'.repeat(64)}`;
+      const pod = base();
+      pod.spec.containers[0].image = digest;
+      pod.spec.initContainers[0].image = digest;
+      expect(admit(evaluate, pod, { ...PARAMS, requireDigests: 'true' })).toEqual([]);
+      const tagged = base();
+      expect(admit(evaluate, tagged, { ...PARAMS, requireDigests: 'true' }).join('\n'))
+        .toContain('containers container1, initcontainer1 must pin their image by digest');
+    });
+
+    test('volumes beyond configMap, secret and projected need the namespace to allow them; hostPath never passes', () => {
+      const pod = base();
+      pod.spec.volumes = [{ name: 'scratch', emptyDir: {} }, { name: 'root', hostPath: { path: '/' } }];
+      const strict = admit(evaluate, pod, PARAMS).join('\n');
+      expect(strict).toContain('volumes scratch, root use a type this namespace does not allow (allowed: configMap, secret, projected)');
+      expect(strict).toContain('hostPath volumes are refused: root');
+      const widened = admit(evaluate, pod, { ...PARAMS, allowedVolumes: 'emptyDir,hostPath' }).join('\n');
+      expect(widened).toContain('hostPath volumes are refused: root');
+    });
+
+    test('Bottlerocket\'s privileged SELinux types are refused', () => {
+      for (const type of ['control_t', 'super_t']) {
+        const pod = base();
+        pod.spec.securityContext.seLinuxOptions = { type };
+        expect(admit(evaluate, pod, PARAMS).join('\n')).toContain('seLinuxOptions may not set user or role, and type only container_t');
+      }
+    });
+
+    test('a DaemonSet mounting the host root, as pasted from a blog post, is refused for every reason', () => {
+      const daemonSet = {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'node-agent' },
+        spec: {
+          selector: { matchLabels: { app: 'node-agent' } },
+          template: {
+            metadata: { labels: { app: 'node-agent' } },
+            spec: {
+              hostNetwork: true,
+              hostPID: true,
+              containers: [{
+                name: 'agent', image: 'docker.io/example/agent:latest', securityContext: { privileged: true },
+                volumeMounts: [{ name: 'host', mountPath: '/host' }], ports: [{ containerPort: 9100, hostPort: 9100 }],
+              }],
+              volumes: [{ name: 'host', hostPath: { path: '/' } }],
+            },
+          },
+        },
+      };
+      validateAgainstSchema(daemonSet);
+      const denials = admit(evaluate, daemonSet, PARAMS);
+      expect(denials).toEqual([
+        'DaemonSet node-agent: containers agent set securityContext.privileged; privileged containers are refused',
+        'DaemonSet node-agent: containers agent must set securityContext.allowPrivilegeEscalation to false',
+        'DaemonSet node-agent: containers agent must drop ALL capabilities (securityContext.capabilities.drop) and add none but NET_BIND_SERVICE',
+        'DaemonSet node-agent: hostPath volumes are refused: host',
+        'DaemonSet node-agent: volumes host use a type this namespace does not allow (allowed: configMap, secret, projected)',
+        'DaemonSet node-agent: spec.hostNetwork, spec.hostPID and spec.hostIPC must not be true',
+        'DaemonSet node-agent: containers agent set ports[].hostPort; host ports are refused',
+        'DaemonSet node-agent: spec.serviceAccountName must name a service account of its own, not the default one',
+        `DaemonSet node-agent: containers agent use an image from a registry this namespace does not allow (allowed: ${REGISTRY})`,
+        'DaemonSet node-agent: containers agent use an untagged or :latest image; pin a tag or a digest',
+      ]);
+    });
+  });
+});
