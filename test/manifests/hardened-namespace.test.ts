@@ -1,0 +1,268 @@
+import { Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { HardenedEksCluster, HardenedNamespaceOptions, NetworkProtocol, PodSecurityLevel, ServiceAccountIdentity } from '../../lib';
+import { NamespaceRenderOptions, renderNamespaceObjects, renderPodIdentityAgentPolicy } from '../../lib/manifests/namespace-objects';
+import { WARNINGS } from '../../lib/private/defaults';
+import { fastApp } from '../fixtures';
+import { validateAgainstSchema } from './k8s-schema';
+
+const MANAGED = { 'app.kubernetes.io/managed-by': 'cdk-hardened-eks' };
+
+const DEFAULT_RENDER: NamespaceRenderOptions = {
+  name: 'team-a',
+  podSecurityLevel: 'restricted',
+  podSecurityVersion: 'v1.36',
+  allowSameNamespaceTraffic: false,
+  allowIngressFromNamespaces: [],
+  allowEgress: [],
+  additionalVolumeTypes: [],
+  allowedImageRegistries: ['111122223333.dkr.ecr.eu-west-1.amazonaws.com'],
+  requireImageDigests: false,
+  quota: {
+    'requests.cpu': '4', 'requests.memory': '8Gi', 'limits.cpu': '8', 'limits.memory': '16Gi',
+    'pods': '50', 'persistentvolumeclaims': '10', 'services.loadbalancers': '0', 'services.nodeports': '0',
+  },
+  limits: { defaultRequest: { cpu: '100m', memory: '128Mi' }, default: { cpu: '500m', memory: '512Mi' }, max: { cpu: '2', memory: '4Gi' } },
+};
+
+describe('renderNamespaceObjects', () => {
+  const objects = renderNamespaceObjects(DEFAULT_RENDER) as any[];
+  const byKindName = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+
+  test('every object validates against the Kubernetes 1.36 schemas, and the Namespace comes first', () => {
+    validateAgainstSchema(...objects, renderPodIdentityAgentPolicy('team-a'));
+    expect(objects[0].kind).toBe('Namespace');
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Namespace/team-a', 'ConfigMap/cdk-hardened-eks-admission', 'ServiceAccount/default',
+      'NetworkPolicy/default-deny', 'NetworkPolicy/allow-dns', 'ResourceQuota/cdk-hardened-eks-quota', 'LimitRange/cdk-hardened-eks-limits',
+      'Role/cdk-hardened-eks-view', 'RoleBinding/cdk-hardened-eks-view', 'Role/cdk-hardened-eks-edit', 'RoleBinding/cdk-hardened-eks-edit',
+    ]);
+  });
+
+  test('the Namespace: Pod Security restricted for enforce, audit and warn, pinned to the cluster version, opted into the admission policy', () => {
+    expect(objects[0]).toEqual({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: 'team-a',
+        labels: {
+          ...MANAGED,
+          'cdk-hardened-eks.io/admission': 'enforced',
+          'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.36',
+          'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/audit-version': 'v1.36',
+          'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': 'v1.36',
+        },
+      },
+    });
+  });
+
+  test('the default service account does not mount its token', () => {
+    expect(byKindName('ServiceAccount', 'default')).toEqual({
+      apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'team-a', labels: MANAGED }, automountServiceAccountToken: false,
+    });
+  });
+
+  test('default deny in and out, DNS to CoreDNS only', () => {
+    expect(byKindName('NetworkPolicy', 'default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(byKindName('NetworkPolicy', 'allow-dns').spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+      }],
+    });
+  });
+
+  test('quota without LoadBalancer or NodePort Services, and container limits', () => {
+    expect(byKindName('ResourceQuota', 'cdk-hardened-eks-quota').spec.hard).toEqual(DEFAULT_RENDER.quota);
+    expect(byKindName('LimitRange', 'cdk-hardened-eks-limits').spec.limits).toEqual([{
+      type: 'Container', defaultRequest: { cpu: '100m', memory: '128Mi' }, default: { cpu: '500m', memory: '512Mi' }, max: { cpu: '2', memory: '4Gi' },
+    }]);
+  });
+
+  test('RBAC: no wildcards, no escalate/bind/impersonate, view never reads Secrets, edit never lists or watches them', () => {
+    const roles = objects.filter((o) => o.kind === 'Role');
+    for (const role of roles) {
+      for (const rule of role.rules) {
+        expect(rule.verbs).not.toContain('*');
+        expect(rule.resources).not.toContain('*');
+        expect(rule.apiGroups).not.toContain('*');
+        for (const verb of ['escalate', 'bind', 'impersonate']) { expect(rule.verbs).not.toContain(verb); }
+        expect(rule.resources).not.toEqual(expect.arrayContaining(['roles', 'rolebindings', 'pods/exec', 'pods/attach', 'pods/portforward']));
+      }
+    }
+    const view = byKindName('Role', 'cdk-hardened-eks-view');
+    expect(view.rules.some((r: any) => r.resources.includes('secrets'))).toBe(false);
+    const edit = byKindName('Role', 'cdk-hardened-eks-edit');
+    const secretVerbs = edit.rules.filter((r: any) => r.resources.includes('secrets')).flatMap((r: any) => r.verbs);
+    expect(secretVerbs.sort()).toEqual(['create', 'delete', 'get', 'patch', 'update']);
+    expect(byKindName('RoleBinding', 'cdk-hardened-eks-edit').subjects).toEqual([
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'cdk-hardened-eks:team-a:edit' },
+    ]);
+  });
+
+  test('the admission parameters of the namespace', () => {
+    expect(byKindName('ConfigMap', 'cdk-hardened-eks-admission').data).toEqual({
+      allowedVolumes: '', allowedRegistries: '111122223333.dkr.ecr.eu-west-1.amazonaws.com', requireDigests: 'false',
+    });
+  });
+
+  test('every option on', () => {
+    const all = renderNamespaceObjects({
+      ...DEFAULT_RENDER,
+      allowSameNamespaceTraffic: true,
+      allowIngressFromNamespaces: ['ingress'],
+      allowEgress: [{ cidr: '0.0.0.0/0', except: ['169.254.169.254/32'], ports: [443], protocol: 'TCP' }],
+      additionalVolumeTypes: ['emptyDir'],
+      requireImageDigests: true,
+    }) as any[];
+    validateAgainstSchema(...all);
+    const names = all.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name);
+    expect(names).toEqual(['default-deny', 'allow-dns', 'allow-same-namespace', 'allow-from-namespaces', 'allow-egress']);
+    expect(all.find((o) => o.metadata.name === 'allow-egress').spec.egress).toEqual([
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }], ports: [{ protocol: 'TCP', port: 443 }] },
+    ]);
+    expect(all.find((o) => o.metadata.name === 'allow-from-namespaces').spec.ingress[0].from[0].namespaceSelector.matchExpressions)
+      .toEqual([{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['ingress'] }]);
+    expect(all.find((o) => o.kind === 'ConfigMap').data).toEqual({
+      allowedVolumes: 'emptyDir', allowedRegistries: '111122223333.dkr.ecr.eu-west-1.amazonaws.com', requireDigests: 'true',
+    });
+  });
+});
+
+function build(options: HardenedNamespaceOptions = {}, names = ['team-a']): { stack: Stack; cluster: HardenedEksCluster; template: Template } {
+  const stack = new Stack(fastApp(), 'Test');
+  const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false });
+  for (const name of names) { cluster.addNamespace(name, options); }
+  return { stack, cluster, template: Template.fromStack(stack) };
+}
+
+/** The objects a namespace's KubernetesManifest applies, with deploy-time values as "<token>". */
+function objectsOf(stack: Stack, template: Template, namespace: { manifest: any }): any[] {
+  const manifest = template.toJSON().Resources[stack.resolve(namespace.manifest.node.defaultChild.logicalId)].Properties.Manifest;
+  if (typeof manifest === 'string') { return JSON.parse(manifest); }
+  const [sep, parts] = manifest['Fn::Join'];
+  return JSON.parse(parts.map((p: unknown) => (typeof p === 'string' ? p : '<token>')).join(sep));
+}
+
+describe('HardenedEksCluster.addNamespace', () => {
+  test('ten namespaces are eleven custom resources: one per namespace and the admission policy', () => {
+    const names = Array.from({ length: 10 }, (_, i) => `team-${i}`);
+    const { template } = build({}, names);
+    template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 11);
+  });
+
+  test('each namespace manifest is applied after the admission policy, with kubectl apply', () => {
+    const { stack, template, cluster } = build();
+    const policyId = stack.resolve((cluster.node.findChild('AdmissionPolicy').node.defaultChild as any).logicalId);
+    const ns = (Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as any[])
+      .find((r) => JSON.stringify(r.Properties.Manifest).includes('\\"kind\\":\\"Namespace\\"'));
+    expect(ns.DependsOn).toContain(policyId);
+    expect(ns.Properties.Overwrite).toBe(true);
+  });
+
+  test('the Pod Security version label follows the cluster version', () => {
+    const { stack, template, cluster } = build();
+    const [ns] = objectsOf(stack, template, cluster.node.findChild('Namespace-team-a') as any);
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('v1.36');
+  });
+
+  test('the default registry is the stack account\'s ECR registry in the stack region', () => {
+    const { template } = build();
+    const configMap = (Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as any[])
+      .map((r) => JSON.stringify(r.Properties.Manifest)).find((m) => m.includes('cdk-hardened-eks-admission'))!;
+    expect(configMap).toContain('{"Ref":"AWS::AccountId"}');
+    expect(configMap).toContain('.dkr.ecr.');
+    expect(configMap).toContain('{"Ref":"AWS::Region"}');
+  });
+
+  test('a Pod Identity service account opens the agent address, an IRSA one does not; either order', () => {
+    const stack = new Stack(fastApp(), 'Test');
+    const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false });
+    const before = cluster.addServiceAccount('Early', { namespace: 'team-b', name: 'early', identity: ServiceAccountIdentity.POD_IDENTITY });
+    const a = cluster.addNamespace('team-a');
+    const b = cluster.addNamespace('team-b');
+    cluster.addServiceAccount('Irsa', { namespace: 'team-a', name: 'irsa' });
+    const c = cluster.addNamespace('team-c');
+    cluster.addServiceAccount('Late', { namespace: 'team-c', name: 'late', identity: ServiceAccountIdentity.POD_IDENTITY });
+    const template = Template.fromStack(stack);
+    const rendered = (ns: { manifest: any }) => JSON.stringify(template.toJSON().Resources[stack.resolve(ns.manifest.node.defaultChild.logicalId)].Properties.Manifest);
+    expect(rendered(a)).not.toContain('allow-pod-identity-agent');
+    expect(rendered(b)).toContain('allow-pod-identity-agent');
+    expect(rendered(b)).toContain('169.254.170.23/32');
+    expect(rendered(c)).toContain('allow-pod-identity-agent');
+    // the agent policy carries the manifest's prune label like the other objects
+    expect(rendered(c).match(/aws.cdk.eks\/prune-/g)!.length).toBe(c.objects.length);
+    // service accounts in library namespaces are applied after their namespace
+    const earlyManifest = template.toJSON().Resources[stack.resolve((before.manifest.node.defaultChild as any).logicalId)];
+    expect(earlyManifest.DependsOn).toContain(stack.resolve((b.manifest.node.defaultChild as any).logicalId));
+  });
+
+  test('baseline is an explicit, warned choice', () => {
+    const { stack, template, cluster } = build({ podSecurity: PodSecurityLevel.BASELINE });
+    const [ns] = objectsOf(stack, template, cluster.node.findChild('Namespace-team-a') as any);
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(WARNINGS.podSecurityBaseline))).toHaveLength(1);
+  });
+
+  test('egress to a range that contains the instance metadata address cuts it out', () => {
+    const { stack, template, cluster } = build({ allowEgress: [{ cidr: '169.254.0.0/16', ports: [8080], protocol: NetworkProtocol.TCP }, { cidr: '10.0.0.0/8' }] });
+    const egress = objectsOf(stack, template, cluster.node.findChild('Namespace-team-a') as any).find((o) => o.metadata.name === 'allow-egress');
+    expect(egress.spec.egress).toEqual([
+      { to: [{ ipBlock: { cidr: '169.254.0.0/16', except: ['169.254.169.254/32'] } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+      { to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] },
+    ]);
+  });
+});
+
+describe('bad input', () => {
+  function errorOf(options: HardenedNamespaceOptions, name = 'team-a'): string {
+    try {
+      build(options, [name]);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error('expected an error');
+  }
+
+  test.each(['Team-A', 'team_a', '-a', 'a'.repeat(64)])('fails when the name is not a DNS-1123 label (%s)', (name) => {
+    expect(errorOf({}, name)).toContain(`name: received ${JSON.stringify(name)}. A namespace name is a DNS-1123 label`);
+  });
+
+  test.each(['kube-system', 'kube-public', 'kube-node-lease', 'default', 'kube-anything'])('fails on the reserved name %s', (name) => {
+    expect(errorOf({}, name)).toContain('is reserved for Kubernetes');
+  });
+
+  test.each(['10 Gi', '-1', '1.5.0'])('fails on the malformed quantity %j', (quantity) => {
+    expect(errorOf({ quota: { requestsMemory: quantity } })).toContain(`quota.requestsMemory: received ${JSON.stringify(quantity)}. Use a Kubernetes quantity`);
+  });
+
+  test('fails when a request is above its limit, or a default limit above the max', () => {
+    const message = errorOf({ quota: { requestsCpu: '16', limitsCpu: '8' }, containerLimits: { defaultLimitMemory: '8Gi', maxMemory: '4Gi' } });
+    expect(message).toContain('quota.requestsCpu: received "16". It is larger than quota.limitsCpu (8)');
+    expect(message).toContain('containerLimits.defaultLimitMemory: received "8Gi". It is larger than containerLimits.maxMemory (4Gi)');
+  });
+
+  test('fails on hostPath or unknown volume types', () => {
+    expect(errorOf({ additionalVolumeTypes: ['hostPath'] })).toContain('hostPath is never allowed');
+    expect(errorOf({ additionalVolumeTypes: ['emptydir'] })).toContain('additionalVolumeTypes: received "emptydir"');
+  });
+
+  test.each(['https://registry.example.com', 'registry.example.com/', 'docker', 'registry.example.com/app:1.0', ''])(
+    'fails on the registry prefix %j', (registry) => {
+      expect(errorOf({ allowedImageRegistries: [registry] })).toContain(`allowedImageRegistries: received ${JSON.stringify(registry)}`);
+    });
+
+  test('fails when egress names the instance metadata address, or a malformed CIDR', () => {
+    expect(errorOf({ allowEgress: [{ cidr: '169.254.169.254/32' }] })).toContain('The instance metadata service is never opened to pods');
+    expect(errorOf({ allowEgress: [{ cidr: '10.1.2.3/8' }] })).toContain("Write the network address: '10.0.0.0/8'");
+  });
+
+  test('fails when a namespace is added twice', () => {
+    const stack = new Stack(fastApp(), 'Test');
+    const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false });
+    cluster.addNamespace('team-a');
+    expect(() => cluster.addNamespace('team-a')).toThrow(/name: received "team-a". This namespace was already added/);
+  });
+});
