@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-type Kind = 'hardened' | 'bare';
+type Kind = 'hardened' | 'bare' | string;
 
 interface Sample {
   readonly kind: Kind;
@@ -40,6 +40,21 @@ function child(kind: Kind): void {
     stack = defineBasicExample(app);
     const packs = nagPacks();
     // Time the packs on their own as well, by wrapping the plugin entry point.
+    for (const pack of packs) {
+      const validate = pack.validate.bind(pack);
+      pack.validate = (context: unknown) => {
+        const t0 = process.hrtime.bigint();
+        try { return validate(context); } finally { nagMs += Number(process.hrtime.bigint() - t0) / 1e6; }
+      };
+    }
+    Validations.of(app).addPlugins(...packs);
+  } else if (kind.startsWith('namespaces-')) {
+    const { HardenedEksCluster } = require('../lib');
+    const { nagPacks } = require('../examples/basic');
+    stack = new Stack(app, 'Tenants');
+    const cluster = new HardenedEksCluster(stack, 'Cluster');
+    for (let i = 0; i < Number(kind.split('-')[1]); i++) { cluster.addNamespace(`tenant-${i}`); }
+    const packs = nagPacks();
     for (const pack of packs) {
       const validate = pack.validate.bind(pack);
       pack.validate = (context: unknown) => {
@@ -131,6 +146,25 @@ function main(): void {
       '(goal: at most 1.50x). Other load on the machine widens the spread: compare runs made on an idle machine.',
   ];
   console.log(lines.join('\n'));
+
+  // Scale: namespaces per cluster, one synth each (after the alternating runs above).
+  const zero = samples.filter((x) => x.kind === 'hardened');
+  const baseline = { resources: zero[0].resources, templateBytes: zero[0].templateBytes, wallMs: median(zero.map((x) => x.wallMs)) };
+  const scale = ['Namespaces per cluster (one synth each, all five nag packs):', '',
+    '| namespaces | resources | template bytes | synth (ms) | nag (ms) | per namespace: resources / bytes / ms |', '|---|---|---|---|---|---|'];
+  for (const n of [10, 50, 100]) {
+    const out = execFileSync(process.execPath, ['-r', register, __filename, '--child', `namespaces-${n}`], {
+      encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const x: Sample = JSON.parse(out);
+    scale.push(`| ${n} | ${x.resources} | ${x.templateBytes} | ${x.wallMs.toFixed(0)} | ${x.nagMs.toFixed(0)} | ` +
+      `${((x.resources - baseline.resources) / n).toFixed(2)} / ${((x.templateBytes - baseline.templateBytes) / n).toFixed(0)} / ` +
+      `${((x.wallMs - baseline.wallMs) / n).toFixed(1)} |`);
+    if (x.resources > 500 || x.templateBytes > 1_000_000) {
+      scale.push(`  ${n} namespaces exceed a CloudFormation limit (500 resources, 1 MB template): split them across stacks.`);
+    }
+  }
+  console.log(['', ...scale].join('\n'));
 }
 
 if (process.argv[2] === '--child') {

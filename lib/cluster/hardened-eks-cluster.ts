@@ -26,7 +26,7 @@ import { autoScalingServiceLinkedRoleArn, HardenedNodeGroup, HardenedNodeGroupOp
 import { isDns1123Label } from '../private/names';
 import {
   BUNDLED_KUBECTL_MINOR, CONTROL_PLANE_LOG_TYPES, DECLARED_ADMIN_METADATA, DEFAULT_CONTROL_PLANE_LOG_RETENTION,
-  DEFAULT_FLOW_LOG_RETENTION, DEFAULT_KUBERNETES_VERSION, MIN_RECOMMENDED_LOG_RETENTION_DAYS, WARNINGS,
+  DEFAULT_FLOW_LOG_RETENTION, DEFAULT_KUBERNETES_VERSION, MANY_NAMESPACES, MIN_RECOMMENDED_LOG_RETENTION_DAYS, WARNINGS,
 } from '../private/defaults';
 import { PropProblems } from '../private/errors';
 
@@ -520,6 +520,11 @@ export class HardenedEksCluster extends Construct {
     const namespace = new HardenedNamespace(this, `Namespace-${name}`, { ...options, cluster: this, name });
     namespace.manifest.node.addDependency(this.admissionPolicyManifest());
     this.namespaces.set(name, namespace);
+    if (this.namespaces.size === MANY_NAMESPACES + 1) {
+      Annotations.of(this).addWarningV2(WARNINGS.manyNamespaces,
+        `More than ${MANY_NAMESPACES} namespaces in one cluster stack: each adds about 8 KB of template, and CloudFormation stops at 1 MB ` +
+        '(about 120 namespaces). Keep tenants below that, or run several clusters.');
+    }
     for (const serviceAccount of this.serviceAccounts.values()) {
       if (serviceAccount.serviceAccountNamespace === name) { this.connect(namespace, serviceAccount); }
     }

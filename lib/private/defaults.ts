@@ -57,6 +57,7 @@ export const WARNINGS = {
   spotCapacity: `${WARNING_PREFIX}:spotCapacity`,
   nodeAutoRepairOff: `${WARNING_PREFIX}:nodeAutoRepairOff`,
   podSecurityBaseline: `${WARNING_PREFIX}:podSecurityBaseline`,
+  manyNamespaces: `${WARNING_PREFIX}:manyNamespaces`,
 } as const;
 
 /** Defaults of HardenedNodeGroup (and of the cluster's default node group). */
@@ -97,3 +98,6 @@ export const NAMESPACE_DEFAULTS = {
     maxMemory: '4Gi',
   },
 };
+
+/** Namespaces per cluster stack above which the template nears CloudFormation's 1 MB limit (measured by npm run bench). */
+export const MANY_NAMESPACES = 100;

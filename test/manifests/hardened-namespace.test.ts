@@ -153,6 +153,17 @@ describe('HardenedEksCluster.addNamespace', () => {
     template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 11);
   });
 
+  test('more than 100 namespaces leave a warning about the 1 MB template limit; 100 do not', () => {
+    const warned = (count: number) => {
+      const stack = new Stack(fastApp(), 'Test');
+      const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false });
+      for (let i = 0; i < count; i++) { cluster.addNamespace(`t-${i}`); }
+      return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(WARNINGS.manyNamespaces)).length;
+    };
+    expect(warned(100)).toBe(0);
+    expect(warned(101)).toBe(1);
+  });
+
   test('each namespace manifest is applied after the admission policy, with kubectl apply', () => {
     const { stack, template, cluster } = build();
     const policyId = stack.resolve((cluster.node.findChild('AdmissionPolicy').node.defaultChild as any).logicalId);
