@@ -5,7 +5,7 @@ export { BootstrapContainerMode, BottlerocketBootstrapContainer, BottlerocketSet
 export * from './nodes/instance-metadata-access';
 export { ScopedServiceAccount, ScopedServiceAccountOptions, ScopedServiceAccountProps, ServiceAccountIdentity } from './identity/scoped-service-account';
 export { NamespaceAccessLevel } from './identity/access';
-export { HardenedEksChecks } from './nag/hardened-eks-checks';
+export { HardenedEksChecks, HardenedEksChecksProps } from './nag/hardened-eks-checks';
 export {
   ContainerLimits, HardenedNamespace, HardenedNamespaceOptions, HardenedNamespaceProps, NamespaceEgressRule, NamespaceQuota,
   NetworkProtocol, PodSecurityLevel,

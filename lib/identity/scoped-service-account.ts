@@ -3,6 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { HardenedEksCluster } from '../cluster/hardened-eks-cluster';
+import { AUTOMOUNT_DECLARED_ANNOTATION } from '../nag/rules/manifest-service-account-automount';
 import { MANAGED_BY_LABEL } from '../private/defaults';
 import { PropProblems } from '../private/errors';
 import { isDns1123Label, isDns1123Subdomain } from '../private/names';
@@ -147,14 +148,19 @@ export class ScopedServiceAccount extends Construct implements iam.IPrincipal {
     this.assumeRoleAction = this.role.assumeRoleAction;
     this.principalAccount = this.role.principalAccount;
 
-    const annotations = identity === ServiceAccountIdentity.IRSA ? { 'eks.amazonaws.com/role-arn': this.role.roleArn } : undefined;
+    const annotations: Record<string, string> = {};
+    if (identity === ServiceAccountIdentity.IRSA) { annotations['eks.amazonaws.com/role-arn'] = this.role.roleArn; }
+    if (props.automountServiceAccountToken) {
+      // Declares the opt-in for HardenedEksChecks (ManifestServiceAccountAutomount).
+      annotations[AUTOMOUNT_DECLARED_ANNOTATION] = 'automountServiceAccountToken set on the ScopedServiceAccount';
+    }
     this.manifest = new eks.KubernetesManifest(this, 'Manifest', {
       cluster: cluster.cluster,
       manifest: [renderServiceAccount({
         name: props.name,
         namespace: props.namespace,
         automountServiceAccountToken: props.automountServiceAccountToken ?? false,
-        annotations,
+        annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
       })],
       overwrite: true,
     });

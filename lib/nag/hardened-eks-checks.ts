@@ -10,11 +10,18 @@ import { creatorAdminBootstrap } from './rules/creator-admin-bootstrap';
 import { deletionProtection } from './rules/deletion-protection';
 import { endpointPublicAccess } from './rules/endpoint-public-access';
 import { endpointPublicUnrestricted } from './rules/endpoint-public-unrestricted';
+import { manifestDefaultNamespace } from './rules/manifest-default-namespace';
+import { manifestImages } from './rules/manifest-images';
+import { manifestNamespacePodSecurity } from './rules/manifest-namespace-pod-security';
+import { manifestPodSecurity } from './rules/manifest-pod-security';
+import { manifestRbac } from './rules/manifest-rbac';
+import { manifestServiceAccountAutomount } from './rules/manifest-service-account-automount';
+import { manifestUnreadable } from './rules/manifest-unreadable';
 import { nodegroupBottlerocket } from './rules/nodegroup-bottlerocket';
 import { nodegroupEncryptedVolumes } from './rules/nodegroup-encrypted-volumes';
 import { nodegroupImdsv2 } from './rules/nodegroup-imdsv2';
 import { nodegroupNoRemoteAccess } from './rules/nodegroup-no-remote-access';
-import { HardenedEksRule } from './rules/rule';
+import { HardenedEksRule, RuleOptions } from './rules/rule';
 import { secretsEncryption } from './rules/secrets-encryption';
 import { serviceAccountRoleAdmin } from './rules/service-account-role-admin';
 import { serviceAccountTrust } from './rules/service-account-trust';
@@ -37,7 +44,27 @@ export const HARDENED_EKS_RULES: readonly HardenedEksRule[] = [
   serviceAccountTrust,
   serviceAccountRoleAdmin,
   accessEntryClusterAdmin,
+  manifestUnreadable,
+  manifestPodSecurity,
+  manifestImages,
+  manifestDefaultNamespace,
+  manifestNamespacePodSecurity,
+  manifestRbac,
+  manifestServiceAccountAutomount,
 ];
+
+/**
+ * Properties of the HardenedEksChecks pack.
+ */
+export interface HardenedEksChecksProps extends NagPackProps {
+  /**
+   * Registry prefixes the images in the app's Kubernetes manifests may come from, for example
+   * ['111122223333.dkr.ecr.eu-west-1.amazonaws.com', 'registry.example.com/platform'].
+   *
+   * @default - any private Amazon ECR registry
+   */
+  readonly allowedImageRegistries?: string[];
+}
 
 /**
  * A cdk-nag 3 pack for Amazon EKS clusters that CloudFormation creates natively
@@ -53,9 +80,12 @@ export const HARDENED_EKS_RULES: readonly HardenedEksRule[] = [
 export class HardenedEksChecks extends NagPack {
   public readonly name: string = 'HardenedEks';
 
-  constructor(scope?: IConstruct, props?: NagPackProps) {
+  private readonly ruleOptions: RuleOptions;
+
+  constructor(scope?: IConstruct, props?: HardenedEksChecksProps) {
     super(scope, props);
     this.packName = 'HardenedEks';
+    this.ruleOptions = { allowedImageRegistries: props?.allowedImageRegistries };
   }
 
   protected checkResource(node: CfnResource): void {
@@ -66,7 +96,7 @@ export class HardenedEksChecks extends NagPack {
         explanation: rule.explanation,
         level: rule.level,
         node,
-        rule: (resource: CfnResource) => rule.check(resource),
+        rule: (resource: CfnResource) => rule.check(resource, this.ruleOptions),
       });
     }
   }

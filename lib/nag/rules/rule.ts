@@ -12,7 +12,13 @@ export interface HardenedEksRule {
   readonly info: string;
   /** Why it matters and which CIS Amazon EKS Benchmark / EKS Best Practices item it enforces. */
   readonly explanation: string;
-  check(node: CfnResource): NagRuleResult;
+  check(node: CfnResource, options: RuleOptions): NagRuleResult;
+}
+
+/** Settings of the pack that some rules read. */
+export interface RuleOptions {
+  /** Registry prefixes images may come from; undefined means any private ECR registry. */
+  readonly allowedImageRegistries?: string[];
 }
 
 /**

@@ -1,0 +1,53 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import { containersOf, isKubernetesManifest, list, podSpecOf, readManifest } from './manifests';
+import { HardenedEksRule } from './rule';
+
+/** SELinux types that give a container the host (Bottlerocket's control_t and super_t, and spc_t). */
+const PRIVILEGED_SELINUX_TYPES = new Set(['control_t', 'super_t', 'spc_t', 'unconfined_t']);
+
+/**
+ * Pods and pod templates in the app's manifests that can escape their container: privileged,
+ * privilege escalation not off, capabilities not dropping ALL or adding any, hostPath volumes,
+ * host namespaces, host ports, privileged SELinux types (or user/role). Findings:
+ * `<Check>::<Kind>/<namespace>/<name>[/<container>]`.
+ */
+export const manifestPodSecurity: HardenedEksRule = {
+  id: 'ManifestPodSecurity',
+  level: NagMessageLevel.ERROR,
+  info: 'A Kubernetes workload in the app can break out of its container (privileged, host access, capabilities, SELinux).',
+  explanation: 'CIS Amazon EKS Benchmark 4.2.1-4.2.5 (minimize privileged containers, host PID/IPC/network, privilege escalation, ' +
+    'capabilities) and the EKS Best Practices Guide (pod security): each of these is a known path from a compromised container to the node. ' +
+    'The admission policy of the library refuses them at deploy time; this rule shows them at synth time.',
+  check(node: CfnResource): NagRuleResult {
+    if (!isKubernetesManifest(node)) { return NagRuleCompliance.NOT_APPLICABLE; }
+    const findings: string[] = [];
+    for (const { object, ref } of readManifest(node).objects) {
+      const spec = podSpecOf(object);
+      if (!spec) { continue; }
+      for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) {
+        if (spec[field] === true) { findings.push(`${field}::${ref}`); }
+      }
+      for (const volume of list(spec.volumes) as any[]) {
+        if (volume?.hostPath !== undefined) { findings.push(`HostPath::${ref}/${volume.name}`); }
+      }
+      if (badSeLinux(spec.securityContext?.seLinuxOptions)) { findings.push(`SELinux::${ref}`); }
+      for (const c of containersOf(spec)) {
+        const where = `${ref}/${c.name}`;
+        const sc = c.securityContext ?? {};
+        if (sc.privileged === true) { findings.push(`Privileged::${where}`); }
+        if (sc.allowPrivilegeEscalation !== false) { findings.push(`PrivilegeEscalation::${where}`); }
+        if (!list(sc.capabilities?.drop).includes('ALL')) { findings.push(`CapabilitiesNotDropped::${where}`); }
+        if (list(sc.capabilities?.add).length > 0) { findings.push(`CapabilitiesAdded::${where}`); }
+        if ((list(c.ports) as any[]).some((p) => p?.hostPort !== undefined && p.hostPort !== 0)) { findings.push(`HostPort::${where}`); }
+        if (badSeLinux(sc.seLinuxOptions)) { findings.push(`SELinux::${where}`); }
+      }
+    }
+    return findings.length === 0 ? NagRuleCompliance.COMPLIANT : findings;
+  },
+};
+
+function badSeLinux(options: any): boolean {
+  if (!options || typeof options !== 'object') { return false; }
+  return options.user !== undefined || options.role !== undefined || PRIVILEGED_SELINUX_TYPES.has(options.type);
+}
