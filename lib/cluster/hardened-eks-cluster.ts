@@ -246,6 +246,8 @@ export class HardenedEksCluster extends Construct {
   private readonly namespaces = new Map<string, HardenedNamespace>();
   private admissionPolicy?: eks.KubernetesManifest;
   private readonly nodeGroupPrerequisites: Construct[] = [];
+  private readonly coreDnsAddon: eks.Addon;
+  private nodeGroupCount = 0;
 
   constructor(scope: Construct, id: string, props: HardenedEksClusterProps = {}) {
     super(scope, id);
@@ -319,10 +321,9 @@ export class HardenedEksCluster extends Construct {
 
     const addons = this.addManagedAddons(props);
     this.vpcCniRole = addons.vpcCniRole;
+    this.coreDnsAddon = addons.coreDns;
     if (props.defaultNodeGroup !== false) {
       this.defaultNodeGroup = this.addNodeGroup('DefaultNodeGroup', props.defaultNodeGroupOptions);
-      // CoreDNS needs nodes to become healthy.
-      addons.coreDns.node.addDependency(this.defaultNodeGroup.nodegroup);
     }
 
     for (const admin of props.clusterAdmins ?? []) {
@@ -443,6 +444,8 @@ export class HardenedEksCluster extends Construct {
     const nodeGroup = new HardenedNodeGroup(this, id, { ...options, cluster: this });
     // Nodes become Ready only once the CNI, kube-proxy and the Pod Identity agent can run.
     nodeGroup.nodegroup.node.addDependency(...this.nodeGroupPrerequisites);
+    // CoreDNS needs nodes to become healthy: it waits for the first node group, whichever it is.
+    if (this.nodeGroupCount++ === 0) { this.coreDnsAddon.node.addDependency(nodeGroup.nodegroup); }
     return nodeGroup;
   }
 

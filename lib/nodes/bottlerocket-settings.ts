@@ -262,12 +262,13 @@ export function checkBottlerocketSettings(problems: PropProblems, prop: string, 
       problems.add(`${prop}.blockedKernelModules`, name, 'A kernel module name is lowercase letters, digits, "_" and "-".');
     }
   }
-  const positive: Array<[string, number | undefined]> = [
-    ['podPidsLimit', s.podPidsLimit], ['eventQps', s.eventQps], ['eventBurst', s.eventBurst], ['containerLogMaxFiles', s.containerLogMaxFiles],
+  // eventQps may be 0 (no limit; CIS EKS 3.2.7 accepts 0 or an adequate level).
+  const counts: Array<[string, number | undefined, number]> = [
+    ['podPidsLimit', s.podPidsLimit, 1], ['eventQps', s.eventQps, 0], ['eventBurst', s.eventBurst, 1], ['containerLogMaxFiles', s.containerLogMaxFiles, 1],
   ];
-  for (const [name, value] of positive) {
-    if (value !== undefined && !Token.isUnresolved(value) && (!Number.isInteger(value) || value < 1)) {
-      problems.add(`${prop}.${name}`, value, 'Use a whole number of at least 1.');
+  for (const [name, value, min] of counts) {
+    if (value !== undefined && !Token.isUnresolved(value) && (!Number.isInteger(value) || value < min)) {
+      problems.add(`${prop}.${name}`, value, `Use a whole number of at least ${min}.`);
     }
   }
   if (s.containerLogMaxFiles !== undefined && s.containerLogMaxFiles < 2 && s.containerLogMaxFiles >= 1) {

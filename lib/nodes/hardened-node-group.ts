@@ -1,4 +1,4 @@
-import { Annotations, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -273,7 +273,15 @@ export class HardenedNodeGroup extends Construct {
       deviceName,
       ebs: { volumeType: 'gp3', volumeSize, encrypted: true, kmsKeyId: volumeKey.keyArn, deleteOnTermination: true },
     });
-    const tags = [{ key: 'Name', value: this.node.path }];
+    // Name, plus every tag the node group ends up with (stack tags, Tags.of(...)), resolved at
+    // synth after the tagging aspects ran: EKS does not copy node group tags to instances.
+    const tags = (): Array<{ key: string; value: string }> => {
+        const nodegroupTags = (this.nodegroup.node.defaultChild as eks.CfnNodegroup).tags.renderTags() as Record<string, string> | undefined;
+        return [
+          { key: 'Name', value: this.node.path },
+          ...Object.entries(nodegroupTags ?? {}).filter(([key]) => key !== 'Name').map(([key, value]) => ({ key, value })),
+        ];
+    };
     const template = new ec2.CfnLaunchTemplate(this, 'LaunchTemplate', {
       launchTemplateData: {
         // No ImageId: EKS picks the Bottlerocket AMI and merges this TOML with its own settings.
@@ -290,7 +298,9 @@ export class HardenedNodeGroup extends Construct {
           volume('/dev/xvdb', dataVolumeSize ?? NODE_GROUP_DEFAULTS.dataVolumeSize),
         ],
         monitoring: { enabled: true },
-        tagSpecifications: ['instance', 'volume', 'network-interface'].map((resourceType) => ({ resourceType, tags })),
+        tagSpecifications: Lazy.any({
+          produce: () => ['instance', 'volume', 'network-interface'].map((resourceType) => ({ resourceType, tags: tags() })),
+        }),
       },
     });
     return template;
@@ -312,6 +322,10 @@ export class HardenedNodeGroup extends Construct {
     if (props.bottlerocket?.overrideHardenedSysctls) {
       warnings.addWarningV2(WARNINGS.hardenedSysctlOverridden,
         'bottlerocket.overrideHardenedSysctls lets bottlerocket.sysctls replace CIS Bottlerocket values set by the library.');
+    }
+    if ((props.bottlerocket?.bootstrapContainers ?? []).length > 0) {
+      warnings.addWarningV2(WARNINGS.bootstrapContainers,
+        'bottlerocket.bootstrapContainers run before the kubelet with CAP_SYS_ADMIN and the host\'s root filesystem: review their images like host software.');
     }
     if (props.capacityType === eks.CapacityType.SPOT) {
       warnings.addWarningV2(WARNINGS.spotCapacity, 'capacityType is SPOT: nodes can be reclaimed with two minutes notice.');

@@ -11,7 +11,7 @@ export type Architecture = 'x86_64' | 'arm64';
  * target Nitro instances (ENA networking, NVMe EBS), so these are refused.
  */
 const XEN_FAMILIES = new Set([
-  'a1n', 'c1', 'c3', 'c4', 'cc2', 'cg1', 'cr1', 'd2', 'f1', 'g2', 'g3', 'g3s', 'h1', 'hi1', 'hs1', 'i2', 'i3',
+  'c1', 'c3', 'c4', 'cc2', 'cg1', 'cr1', 'd2', 'f1', 'g2', 'g3', 'g3s', 'h1', 'hi1', 'hs1', 'i2', 'i3',
   'm1', 'm2', 'm3', 'm4', 'p2', 'p3', 'r3', 'r4', 't1', 't2', 'x1', 'x1e',
 ]);
 
@@ -41,7 +41,11 @@ export function checkInstanceTypes(problems: PropProblems, types: string[], arch
       problems.add('instanceTypes', type, "An EC2 instance type looks like 'm7i.large'.");
       continue;
     }
-    if (XEN_FAMILIES.has(parsed.family) || (parsed.family === 'i3' && parsed.size !== 'metal')) {
+    if (parsed.family.startsWith('mac')) {
+      problems.add('instanceTypes', type, 'Mac instances cannot be EKS nodes. Use a current generation such as m7i, c7i or m7g.');
+      continue;
+    }
+    if (XEN_FAMILIES.has(parsed.family) && !(parsed.family === 'i3' && parsed.size === 'metal')) {
       problems.add('instanceTypes', type,
         `${parsed.family} is not a Nitro instance family, which Bottlerocket nodes need. Use a current generation such as m7i, c7i or m7g.`);
       continue;

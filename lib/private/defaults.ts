@@ -55,6 +55,7 @@ export const WARNINGS = {
   kernelLockdownOff: `${WARNING_PREFIX}:kernelLockdownOff`,
   hardenedSysctlOverridden: `${WARNING_PREFIX}:hardenedSysctlOverridden`,
   spotCapacity: `${WARNING_PREFIX}:spotCapacity`,
+  bootstrapContainers: `${WARNING_PREFIX}:bootstrapContainers`,
   nodeAutoRepairOff: `${WARNING_PREFIX}:nodeAutoRepairOff`,
   podSecurityBaseline: `${WARNING_PREFIX}:podSecurityBaseline`,
   manyNamespaces: `${WARNING_PREFIX}:manyNamespaces`,

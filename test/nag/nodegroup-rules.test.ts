@@ -80,6 +80,7 @@ describe('NodegroupImdsv2', () => {
     expect(findings(f.app)).toEqual([
       'HardenedEks-NodegroupImdsv2[Imds::LaunchTemplateNotInApp] @ Rules/Nodes',
       'HardenedEks-NodegroupEncryptedVolumes[Volume::LaunchTemplateNotInApp] @ Rules/Nodes',
+      'HardenedEks-BottlerocketUserData[UserData::LaunchTemplateNotInApp] @ Rules/Nodes',
     ]);
   });
 

@@ -10,9 +10,11 @@ const UNRESOLVED = '__unresolved__';
  * `none`, or unsafe sysctls allowed for pods. The TOML is parsed, so formatting (dotted keys,
  * inline tables, table headers, comments) cannot hide a setting.
  *
- * Granular: `Setting::host-containers.admin.enabled`, `Setting::kernel.lockdown`,
- * `Setting::kubernetes.allowed-unsafe-sysctls`, and `UserData::Unparseable` when the user data is
- * not TOML (or depends on values only known at deploy time), so it could not be checked.
+ * Granular: `Setting::host-containers.admin.enabled`, `Setting::host-containers.<name>.superpowered`
+ * (any other enabled superpowered host container), `Setting::kernel.lockdown`,
+ * `Setting::kubernetes.allowed-unsafe-sysctls`; and, when it could not be checked,
+ * `UserData::Unparseable` (not TOML), `UserData::Unresolved` (deploy-time values inside) or
+ * `UserData::LaunchTemplateNotInApp`.
  */
 export const bottlerocketUserData: HardenedEksRule = {
   id: 'BottlerocketUserData',
@@ -25,10 +27,13 @@ export const bottlerocketUserData: HardenedEksRule = {
     if (!isNodegroup(node)) { return NagRuleCompliance.NOT_APPLICABLE; }
     const amiType = deployedProperties(node).AmiType;
     if (typeof amiType !== 'string' || !amiType.startsWith('BOTTLEROCKET_')) { return NagRuleCompliance.NOT_APPLICABLE; }
-    const { template } = launchTemplateOf(node);
+    const { referenced, template } = launchTemplateOf(node);
+    if (referenced && !template) { return ['UserData::LaunchTemplateNotInApp']; }
     const userData = template ? deployedProperties(template).LaunchTemplateData?.UserData : undefined;
     if (userData === undefined) { return NagRuleCompliance.COMPLIANT; }
     const text = decodeUserData(userData);
+    // A deploy-time value could be any setting's value: say it could not be checked.
+    if (text !== undefined && text.includes(UNRESOLVED)) { return ['UserData::Unresolved']; }
     let parsed: any;
     try {
       parsed = text === undefined ? undefined : TOML.parse(text);
@@ -39,6 +44,12 @@ export const bottlerocketUserData: HardenedEksRule = {
     const settings = parsed.settings ?? {};
     const findings: string[] = [];
     if (settings['host-containers']?.admin?.enabled === true) { findings.push('Setting::host-containers.admin.enabled'); }
+    // Any host container that runs superpowered is an admin container under another name.
+    for (const [name, container] of Object.entries<any>(settings['host-containers'] ?? {})) {
+      if (name !== 'admin' && container?.enabled === true && container?.superpowered === true) {
+        findings.push(`Setting::host-containers.${name}.superpowered`);
+      }
+    }
     if (settings.kernel?.lockdown === 'none') { findings.push('Setting::kernel.lockdown'); }
     const unsafe = settings.kubernetes?.['allowed-unsafe-sysctls'];
     if (Array.isArray(unsafe) && unsafe.length > 0) { findings.push('Setting::kubernetes.allowed-unsafe-sysctls'); }

@@ -25,6 +25,14 @@ export const nodegroupEncryptedVolumes: HardenedEksRule = {
     const findings = mappings
       .filter((m) => m?.Ebs !== undefined && m.Ebs.Encrypted !== true)
       .map((m) => `Volume::${m.DeviceName}`);
+    // Bottlerocket boots from /dev/xvda and keeps containers on /dev/xvdb: an unmapped one keeps
+    // the account's defaults, which may be unencrypted.
+    const amiType = deployedProperties(node).AmiType;
+    if (typeof amiType === 'string' && amiType.startsWith('BOTTLEROCKET_')) {
+      for (const device of ['/dev/xvda', '/dev/xvdb']) {
+        if (!mappings.some((m) => m?.DeviceName === device)) { findings.push(`Volume::${device}:NotMapped`); }
+      }
+    }
     return findings.length === 0 ? NagRuleCompliance.COMPLIANT : findings;
   },
 };

@@ -55,7 +55,7 @@ export function isNodegroup(node: CfnResource): boolean {
 export function launchTemplateOf(nodegroup: CfnResource): { referenced: boolean; template?: CfnResource } {
   const spec = deployedProperties(nodegroup).LaunchTemplate;
   if (spec === undefined) { return { referenced: false }; }
-  const logicalId = spec.Id?.Ref ?? spec.Name?.Ref;
+  const logicalId = spec.Id?.Ref ?? spec.Name?.Ref ?? spec.Id?.['Fn::GetAtt']?.[0] ?? spec.Name?.['Fn::GetAtt']?.[0];
   if (typeof logicalId !== 'string') { return { referenced: true }; }
   const stack = Stack.of(nodegroup);
   const template = stack.node.findAll().find((c): c is CfnResource =>
