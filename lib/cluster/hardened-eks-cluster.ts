@@ -19,7 +19,7 @@ import {
   natRouteAcknowledgements,
 } from '../nag/acknowledgements';
 import { namespaceAccessPolicy, NamespaceAccessLevel } from '../identity/access';
-import { ScopedServiceAccount, ScopedServiceAccountOptions, ServiceAccountIdentity } from '../identity/scoped-service-account';
+import { podIdentityPrincipal, ScopedServiceAccount, ScopedServiceAccountOptions, ServiceAccountIdentity } from '../identity/scoped-service-account';
 import { renderAdmissionPolicy } from '../manifests/admission-policy';
 import { HardenedNamespace, HardenedNamespaceOptions } from '../manifests/hardened-namespace';
 import { autoScalingServiceLinkedRoleArn, HardenedNodeGroup, HardenedNodeGroupOptions } from '../nodes/hardened-node-group';
@@ -406,9 +406,7 @@ export class HardenedEksCluster extends Construct {
     // the node role (EKS Best Practices), so a pod that reaches node credentials cannot use them.
     const vpcCniRole = new iam.Role(this, 'VpcCniRole', {
       description: `VPC CNI (kube-system/aws-node) of EKS cluster ${this.clusterName}, through EKS Pod Identity`,
-      assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }).withSessionTags(),
+      assumedBy: podIdentityPrincipal(this, this.clusterName, 'kube-system', 'aws-node'),
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy')],
     });
     const vpcCni = new eks.Addon(this, 'VpcCniAddon', {

@@ -98,7 +98,9 @@ export const SERVICE_ACCOUNT_MAX_SESSION = Duration.hours(1);
  * - IRSA trust: `StringEquals` on both `<issuer>:sub = system:serviceaccount:<namespace>:<name>`
  *   and `<issuer>:aud = sts.amazonaws.com`, never `StringLike`, never a wildcard;
  * - Pod Identity trust: `pods.eks.amazonaws.com` with `sts:AssumeRole` and `sts:TagSession`,
- *   `aws:SourceAccount` (and `aws:SourceOrgId` when given), and an EKS Pod Identity association;
+ *   `StringEquals` on the session tags `eks-cluster-name`, `kubernetes-namespace` and
+ *   `kubernetes-service-account`, and `aws:SourceAccount` (and `aws:SourceOrgId` when given);
+ *   plus an EKS Pod Identity association;
  * - the service account is the grant target (`bucket.grantRead(serviceAccount)`): statements go to
  *   a customer managed policy of the role (no inline policy); a statement allowing `*` on `*` is
  *   refused unless `allowAdministratorPermissions`; sessions last at most one hour;
@@ -141,7 +143,7 @@ export class ScopedServiceAccount extends Construct implements iam.IPrincipal {
       description: `Service account ${props.namespace}/${props.name} of EKS cluster ${cluster.clusterName} (${identity})`,
       assumedBy: identity === ServiceAccountIdentity.IRSA
         ? irsaPrincipal(this, cluster, props.namespace, props.name)
-        : podIdentityPrincipal(this, props.organizationId),
+        : podIdentityPrincipal(this, cluster.clusterName, props.namespace, props.name, props.organizationId),
       maxSessionDuration: SERVICE_ACCOUNT_MAX_SESSION,
       permissionsBoundary: props.permissionsBoundary,
     });
@@ -276,9 +278,19 @@ function irsaPrincipal(scope: Construct, cluster: HardenedEksCluster, namespace:
   return new iam.OpenIdConnectPrincipal(provider, { StringEquals: conditions });
 }
 
-/** Pod Identity trust with confused-deputy conditions. */
-function podIdentityPrincipal(scope: Construct, organizationId: string | undefined): iam.IPrincipal {
-  const conditions: Record<string, unknown> = { 'aws:SourceAccount': Stack.of(scope).account };
+/**
+ * Pod Identity trust: only this cluster's `<namespace>/<name>` service account (the session tags
+ * EKS Pod Identity sets), and only from this account (and organization), so no other Pod Identity
+ * association in the account can assume the role.
+ */
+export function podIdentityPrincipal(scope: Construct, clusterName: string, namespace: string, name: string,
+  organizationId?: string): iam.IPrincipal {
+  const conditions: Record<string, unknown> = {
+    'aws:SourceAccount': Stack.of(scope).account,
+    'aws:RequestTag/eks-cluster-name': clusterName,
+    'aws:RequestTag/kubernetes-namespace': namespace,
+    'aws:RequestTag/kubernetes-service-account': name,
+  };
   if (organizationId !== undefined) { conditions['aws:SourceOrgId'] = organizationId; }
   return new iam.ServicePrincipal('pods.eks.amazonaws.com', { conditions: { StringEquals: conditions } }).withSessionTags();
 }

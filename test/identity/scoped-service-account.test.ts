@@ -92,13 +92,21 @@ describe('EKS Pod Identity', () => {
   });
   const template = Template.fromStack(stack);
 
-  test('the trust is pods.eks.amazonaws.com with AssumeRole and TagSession, bound to this account and organization', () => {
+  test('the trust is pods.eks.amazonaws.com with AssumeRole and TagSession, bound to this service account, account and organization', () => {
     const role = resourceOf(stack, template, sa.role);
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{
       Action: ['sts:AssumeRole', 'sts:TagSession'],
       Effect: 'Allow',
       Principal: { Service: 'pods.eks.amazonaws.com' },
-      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 'aws:SourceOrgId': 'o-a1b2c3d4e5' } },
+      Condition: {
+        StringEquals: {
+          'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+          'aws:SourceOrgId': 'o-a1b2c3d4e5',
+          'aws:RequestTag/eks-cluster-name': cluster.clusterName,
+          'aws:RequestTag/kubernetes-namespace': 'team-a',
+          'aws:RequestTag/kubernetes-service-account': 'app',
+        },
+      },
     }]);
   });
 

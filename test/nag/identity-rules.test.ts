@@ -65,11 +65,35 @@ describe('ServiceAccountTrust', () => {
     ]);
   });
 
-  test('non-compliant: Pod Identity trust without a source condition', () => {
+  test('non-compliant: Pod Identity trust without a source condition or service account tags', () => {
     const app = fastApp();
     const stack = new Stack(app, 'Rules');
     new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com').withSessionTags() });
-    expect(findings(app)).toEqual(['HardenedEks-ServiceAccountTrust[Trust::NoSourceCondition] @ Rules/Role/Resource']);
+    expect(findings(app)).toEqual([
+      'HardenedEks-ServiceAccountTrust[Trust::NoSourceCondition] @ Rules/Role/Resource',
+      'HardenedEks-ServiceAccountTrust[Trust::NoServiceAccountTags] @ Rules/Role/Resource',
+    ]);
+  });
+
+  test('non-compliant: Pod Identity trust bound to an account but to any service account', () => {
+    const app = fastApp();
+    const stack = new Stack(app, 'Rules');
+    new iam.Role(stack, 'Role', {
+      assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': '111122223333' } } }).withSessionTags(),
+    });
+    expect(findings(app)).toEqual(['HardenedEks-ServiceAccountTrust[Trust::NoServiceAccountTags] @ Rules/Role/Resource']);
+  });
+
+  test('non-compliant: IRSA trust on sts:AssumeRoleWith* is still recognised as a pod role', () => {
+    const app = fastApp();
+    const stack = new Stack(app, 'Rules');
+    new iam.CfnRole(stack, 'Role', {
+      assumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRoleWith*', Principal: { Federated: PROVIDER } }] },
+    });
+    expect(findings(app)).toEqual([
+      'HardenedEks-ServiceAccountTrust[Trust::NoSubject] @ Rules/Role',
+      'HardenedEks-ServiceAccountTrust[Trust::NoAudience] @ Rules/Role',
+    ]);
   });
 
   test('not applicable to roles pods cannot assume', () => {
@@ -84,7 +108,13 @@ describe('ServiceAccountRoleAdmin', () => {
     const app = fastApp();
     const stack = new Stack(app, 'Rules');
     const role = new iam.Role(stack, 'Role', {
-      assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': '111122223333' } } }).withSessionTags(),
+      assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': '111122223333', 'aws:RequestTag/kubernetes-namespace': 'a', 'aws:RequestTag/kubernetes-service-account': 'b',
+          },
+        },
+      }).withSessionTags(),
     });
     configure(role, stack);
     return app;

@@ -132,7 +132,14 @@ describe('secure defaults', () => {
       Action: ['sts:AssumeRole', 'sts:TagSession'],
       Effect: 'Allow',
       Principal: { Service: 'pods.eks.amazonaws.com' },
-      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      Condition: {
+        StringEquals: {
+          'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+          'aws:RequestTag/eks-cluster-name': cluster.clusterName,
+          'aws:RequestTag/kubernetes-namespace': 'kube-system',
+          'aws:RequestTag/kubernetes-service-account': 'aws-node',
+        },
+      },
     }]);
   });
 

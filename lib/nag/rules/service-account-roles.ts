@@ -14,7 +14,8 @@ export function podTrustStatements(role: CfnResource): Array<{ kind: PodTrust; s
   for (const statement of statements) {
     const actions = list(statement?.Action);
     const principal = statement?.Principal ?? {};
-    if (actions.includes('sts:AssumeRoleWithWebIdentity') && list(principal.Federated).some((f) => isOidcProvider(role, f))) {
+    const webIdentity = actions.some((a) => typeof a === 'string' && (a === '*' || /^sts:(\*|AssumeRoleWith\*|AssumeRoleWithWebIdentity)$/.test(a)));
+    if (webIdentity && list(principal.Federated).some((f) => isOidcProvider(role, f))) {
       found.push({ kind: 'irsa', statement });
     } else if (list(principal.Service).includes('pods.eks.amazonaws.com')) {
       found.push({ kind: 'pod-identity', statement });

@@ -12,7 +12,10 @@ const WILDCARD = /[*?]/;
  * ForAnyValue operator), `Trust::NoSubject` / `Trust::NoAudience` (no `StringEquals` on
  * `<issuer>:sub` / `<issuer>:aud`), `Trust::Wildcard` (a `*` or `?` in a value),
  * `Trust::Unreadable` (conditions the rule could not read). EKS Pod Identity:
- * `Trust::NoSourceCondition` (no `aws:SourceAccount` or `aws:SourceOrgId`).
+ * `Trust::NoSourceCondition` (no `aws:SourceAccount` or `aws:SourceOrgId`),
+ * `Trust::NoServiceAccountTags` (no `StringEquals` on the `aws:RequestTag/kubernetes-namespace` and
+ * `kubernetes-service-account` session tags: any Pod Identity association in the account could
+ * assume the role), and `Trust::StringLike` / `Trust::Wildcard` as for IRSA.
  */
 export const serviceAccountTrust: HardenedEksRule = {
   id: 'ServiceAccountTrust',
@@ -21,7 +24,8 @@ export const serviceAccountTrust: HardenedEksRule = {
   explanation: 'CIS Amazon EKS Benchmark 5.2.1 (dedicated service accounts) and the EKS Best Practices Guide (IRSA: scope the role trust ' +
     'policy to the service account name) ask that only one service account can assume a pod role: StringEquals on both the sub ' +
     '(system:serviceaccount:<namespace>:<name>) and aud (sts.amazonaws.com) claims, never StringLike or wildcards. ' +
-    'Pod Identity trust should carry aws:SourceAccount (or aws:SourceOrgId) against confused-deputy use.',
+    'Pod Identity trust should require the kubernetes-namespace and kubernetes-service-account session tags (StringEquals) and ' +
+    'aws:SourceAccount (or aws:SourceOrgId) against confused-deputy use.',
   check(node: CfnResource): NagRuleResult {
     const trusts = podTrustStatements(node);
     if (trusts.length === 0) { return NagRuleCompliance.NOT_APPLICABLE; }
@@ -31,6 +35,15 @@ export const serviceAccountTrust: HardenedEksRule = {
       if (kind === 'pod-identity') {
         const equals = readConditionBlock(node, condition.StringEquals) ?? {};
         if (equals['aws:SourceAccount'] === undefined && equals['aws:SourceOrgId'] === undefined) { findings.add('Trust::NoSourceCondition'); }
+        for (const tag of ['kubernetes-namespace', 'kubernetes-service-account']) {
+          const value = equals[`aws:RequestTag/${tag}`];
+          if (value === undefined) {
+            findings.add('Trust::NoServiceAccountTags');
+          } else if (list(value).some((v) => typeof v !== 'string' || WILDCARD.test(v))) {
+            findings.add('Trust::Wildcard');
+          }
+        }
+        if (Object.keys(condition).some((op) => /StringLike|ForAnyValue/.test(op))) { findings.add('Trust::StringLike'); }
         continue;
       }
       if (Object.keys(condition).some((op) => /StringLike|ForAnyValue/.test(op))) { findings.add('Trust::StringLike'); }
