@@ -107,7 +107,11 @@ export const SERVICE_ACCOUNT_MAX_SESSION = Duration.hours(1);
  * - the ServiceAccount object sets `automountServiceAccountToken: false` and the library's label.
  */
 export class ScopedServiceAccount extends Construct implements iam.IPrincipal {
-  /** The service account's IAM role. */
+  /**
+   * The service account's IAM role. Add permissions through the service account (grants,
+   * addToPrincipalPolicy), which checks them; what is attached to the role directly is only
+   * checked by HardenedEksChecks at synth.
+   */
   public readonly role: iam.Role;
 
   /** Name of the Kubernetes service account. */
@@ -295,12 +299,15 @@ export function podIdentityPrincipal(scope: Construct, clusterName: string, name
   return new iam.ServicePrincipal('pods.eks.amazonaws.com', { conditions: { StringEquals: conditions } }).withSessionTags();
 }
 
-/** Whether a statement allows every action (`*`) on every resource (`*`). */
+/**
+ * Whether a statement allows (nearly) every action on every resource: `*` or `*:*` actions, or
+ * any `NotAction` (everything but a few), on `*` or any `NotResource`.
+ */
 export function allowsEverything(statement: iam.PolicyStatement): boolean {
   const json = statement.toStatementJson();
   if (json.Effect !== 'Allow') { return false; }
   const list = (value: unknown) => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
-  const allActions = list(json.Action).some((a) => a === '*' || a === '*:*');
-  const allResources = list(json.Resource).some((r) => r === '*');
+  const allActions = list(json.Action).some((a) => a === '*' || a === '*:*') || json.NotAction !== undefined;
+  const allResources = list(json.Resource).some((r) => r === '*') || json.NotResource !== undefined;
   return allActions && allResources;
 }

@@ -143,6 +143,7 @@ describe('administrator permissions', () => {
     expect(() => sa.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })))
       .toThrow(/a statement allowing every action on every resource .* allowAdministratorPermissions: true/);
     expect(() => iam.Grant.addToPrincipal({ grantee: sa, actions: ['*'], resourceArns: ['*'] })).toThrow(/every action/);
+    expect(() => sa.addToPrincipalPolicy(new iam.PolicyStatement({ notActions: ['iam:*'], resources: ['*'] }))).toThrow(/every action/);
   });
 
   test('a narrower statement, or the explicit option, is accepted', () => {

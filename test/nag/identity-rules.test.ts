@@ -127,6 +127,14 @@ describe('ServiceAccountRoleAdmin', () => {
       .toEqual(['HardenedEks-ServiceAccountRoleAdmin @ Rules/Role/Resource']);
   });
 
+  test('non-compliant with NotAction on *, and with a customer managed policy attached through the role', () => {
+    expect(findings(podRole((role) => role.addToPolicy(new iam.PolicyStatement({ notActions: ['iam:*'], resources: ['*'] })))))
+      .toEqual(['HardenedEks-ServiceAccountRoleAdmin @ Rules/Role/Resource']);
+    expect(findings(podRole((role, stack) => role.addManagedPolicy(new iam.ManagedPolicy(stack, 'Admin', {
+      statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })],
+    }))))).toEqual(['HardenedEks-ServiceAccountRoleAdmin @ Rules/Role/Resource']);
+  });
+
   test('compliant with scoped statements', () => {
     expect(findings(podRole((role) => role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] })))))
       .toEqual([]);

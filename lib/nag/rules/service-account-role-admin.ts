@@ -17,26 +17,33 @@ export const serviceAccountRoleAdmin: HardenedEksRule = {
   check(node: CfnResource): NagRuleResult {
     if (!isServiceAccountRole(node)) { return NagRuleCompliance.NOT_APPLICABLE; }
     const props = deployedProperties(node);
-    const managed = list(props.ManagedPolicyArns).map((arn) => JSON.stringify(arn));
-    if (managed.some((arn) => arn.includes(':iam::aws:policy/AdministratorAccess'))) { return NagRuleCompliance.NON_COMPLIANT; }
+    const managed = list(props.ManagedPolicyArns);
+    if (managed.map((arn) => JSON.stringify(arn)).some((arn) => /:iam::aws:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess)(?![A-Za-z-])/.test(arn))) {
+      return NagRuleCompliance.NON_COMPLIANT;
+    }
     const documents = [
       ...list(props.Policies).map((p: any) => p?.PolicyDocument),
-      ...attachedPolicyDocuments(node),
+      ...attachedPolicyDocuments(node, managed),
     ];
     const admin = documents.some((doc) => list(doc?.Statement).some((s: any) => s?.Effect === 'Allow'
-      && list(s.Action).some((a) => a === '*' || a === '*:*') && list(s.Resource).some((r) => r === '*')));
+      && (list(s.Action).some((a) => a === '*' || a === '*:*') || s.NotAction !== undefined)
+      && (list(s.Resource).some((r) => r === '*') || s.NotResource !== undefined)));
     return admin ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
   },
 };
 
-/** Policy documents of AWS::IAM::Policy and AWS::IAM::ManagedPolicy resources that name the role. */
-function attachedPolicyDocuments(role: CfnResource): unknown[] {
+/**
+ * Policy documents of the stack's AWS::IAM::Policy and AWS::IAM::ManagedPolicy resources that name
+ * the role in `Roles`, or that the role references in its `ManagedPolicyArns`.
+ */
+function attachedPolicyDocuments(role: CfnResource, managedArns: unknown[]): unknown[] {
   const stack = Stack.of(role);
   const roleId = stack.resolve(role.logicalId);
+  const referenced = new Set(managedArns.map((arn: any) => arn?.Ref).filter((ref) => typeof ref === 'string'));
   return stack.node.findAll()
     .filter((c): c is CfnResource => CfnResource.isCfnResource(c)
       && (c.cfnResourceType === 'AWS::IAM::Policy' || c.cfnResourceType === 'AWS::IAM::ManagedPolicy'))
-    .map((policy) => deployedProperties(policy))
-    .filter((props) => list(props.Roles).some((r: any) => r?.Ref === roleId))
-    .map((props) => props.PolicyDocument);
+    .filter((policy) => referenced.has(stack.resolve(policy.logicalId))
+      || list(deployedProperties(policy).Roles).some((r: any) => r?.Ref === roleId))
+    .map((policy) => deployedProperties(policy).PolicyDocument);
 }
