@@ -13,8 +13,22 @@ import { MANAGED_BY_LABEL } from '../private/defaults';
 /** Name of the policy and of its binding. */
 export const ADMISSION_POLICY_NAME = 'cdk-hardened-eks-workload-security';
 
-/** Name of the per-namespace ConfigMap the binding reads parameters from. */
-export const ADMISSION_PARAMS_NAME = 'cdk-hardened-eks-admission';
+/**
+ * Namespace annotations that carry each namespace's settings. They live on the Namespace object,
+ * which namespace-scoped roles (and the EKS edit/admin access policies) cannot change, so a tenant
+ * cannot loosen its own admission rules.
+ */
+export const ADMISSION_ANNOTATIONS = {
+  allowedVolumes: 'cdk-hardened-eks.io/allowed-volume-types',
+  allowedRegistries: 'cdk-hardened-eks.io/allowed-registries',
+  requireDigests: 'cdk-hardened-eks.io/require-image-digests',
+} as const;
+
+/** `annotation 'key' of the request's namespace, or ''` in CEL. */
+function annotation(key: string): string {
+  return `(has(namespaceObject.metadata.annotations) && '${key}' in namespaceObject.metadata.annotations`
+    + ` ? namespaceObject.metadata.annotations['${key}'] : '')`;
+}
 
 /** The namespace label that opts a namespace into the policy. Only the library sets it. */
 export const ADMISSION_LABEL_KEY = 'cdk-hardened-eks.io/admission';
@@ -47,15 +61,15 @@ export const POLICY_VARIABLES: ReadonlyArray<{ name: string; expression: string 
   {
     name: 'allowedVolumes',
     expression: `${JSON.stringify(BASE_VOLUME_TYPES).replace(/"/g, "'")}`
-      + " + (has(params.data) && has(params.data.allowedVolumes) && params.data.allowedVolumes != '' ? params.data.allowedVolumes.split(',') : [])",
+      + ` + (${annotation(ADMISSION_ANNOTATIONS.allowedVolumes)} != '' ? ${annotation(ADMISSION_ANNOTATIONS.allowedVolumes)}.split(',') : [])`,
   },
   {
     name: 'allowedRegistries',
-    expression: "has(params.data) && has(params.data.allowedRegistries) && params.data.allowedRegistries != '' ? params.data.allowedRegistries.split(',') : []",
+    expression: `${annotation(ADMISSION_ANNOTATIONS.allowedRegistries)} != '' ? ${annotation(ADMISSION_ANNOTATIONS.allowedRegistries)}.split(',') : []`,
   },
   {
     name: 'requireDigests',
-    expression: "has(params.data) && has(params.data.requireDigests) && params.data.requireDigests == 'true'",
+    expression: `${annotation(ADMISSION_ANNOTATIONS.requireDigests)} == 'true'`,
   },
 ];
 
@@ -137,6 +151,21 @@ export const POLICY_VALIDATIONS: readonly PolicyValidation[] = [
   },
 ];
 
+/**
+ * Updates that leave the pod spec as it was are not checked again: controllers scale ReplicaSets
+ * and remove finalizers with plain updates, and a namespace whose settings were tightened must not
+ * stall those. Any change to the pod spec or pod template (an ephemeral container included) is
+ * checked.
+ */
+export const POLICY_MATCH_CONDITIONS: ReadonlyArray<{ name: string; expression: string }> = [
+  {
+    name: 'creates-or-changes-pod-spec',
+    expression: "request.operation != 'UPDATE' || oldObject == null || "
+      + "(object.kind == 'Pod' ? object.spec != oldObject.spec : "
+      + "(object.kind == 'CronJob' ? object.spec.jobTemplate != oldObject.spec.jobTemplate : object.spec.template != oldObject.spec.template))",
+  },
+];
+
 /** The kinds the policy checks. */
 export const CHECKED_RESOURCES: ReadonlyArray<{ apiGroups: string[]; resources: string[] }> = [
   { apiGroups: [''], resources: ['pods', 'pods/ephemeralcontainers'] },
@@ -152,12 +181,12 @@ export function renderAdmissionPolicy(): Record<string, unknown>[] {
     metadata: { name: ADMISSION_POLICY_NAME, labels: { ...MANAGED_BY_LABEL } },
     spec: {
       failurePolicy: 'Fail',
-      paramKind: { apiVersion: 'v1', kind: 'ConfigMap' },
       matchConstraints: {
         resourceRules: CHECKED_RESOURCES.map((r) => ({
           apiGroups: r.apiGroups, apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: r.resources,
         })),
       },
+      matchConditions: POLICY_MATCH_CONDITIONS.map((c) => ({ ...c })),
       variables: POLICY_VARIABLES.map((v) => ({ ...v })),
       validations: POLICY_VALIDATIONS.map((v) => ({ ...v, reason: 'Forbidden' })),
     },
@@ -169,7 +198,6 @@ export function renderAdmissionPolicy(): Record<string, unknown>[] {
     spec: {
       policyName: ADMISSION_POLICY_NAME,
       validationActions: ['Deny'],
-      paramRef: { name: ADMISSION_PARAMS_NAME, parameterNotFoundAction: 'Deny' },
       matchResources: {
         namespaceSelector: {
           matchLabels: { [ADMISSION_LABEL_KEY]: ADMISSION_LABEL_VALUE },

@@ -1,4 +1,4 @@
-import { ADMISSION_LABEL_KEY, ADMISSION_LABEL_VALUE, ADMISSION_PARAMS_NAME } from './admission-policy';
+import { ADMISSION_ANNOTATIONS, ADMISSION_LABEL_KEY, ADMISSION_LABEL_VALUE } from './admission-policy';
 import { MANAGED_BY_LABEL } from '../private/defaults';
 
 /**
@@ -52,16 +52,11 @@ export function renderNamespaceObjects(o: NamespaceRenderOptions): Record<string
             [`pod-security.kubernetes.io/${mode}-version`, o.podSecurityVersion],
           ])),
         },
-      },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: meta(ADMISSION_PARAMS_NAME),
-      data: {
-        allowedVolumes: o.additionalVolumeTypes.join(','),
-        allowedRegistries: o.allowedImageRegistries.join(','),
-        requireDigests: String(o.requireImageDigests),
+        annotations: {
+          [ADMISSION_ANNOTATIONS.allowedVolumes]: o.additionalVolumeTypes.join(','),
+          [ADMISSION_ANNOTATIONS.allowedRegistries]: o.allowedImageRegistries.join(','),
+          [ADMISSION_ANNOTATIONS.requireDigests]: String(o.requireImageDigests),
+        },
       },
     },
     {

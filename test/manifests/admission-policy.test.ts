@@ -78,7 +78,8 @@ describe('the rendered policy', () => {
     expect(policy.spec.failurePolicy).toBe('Fail');
     expect(binding.spec.validationActions).toEqual(['Deny']);
     expect(binding.spec.policyName).toBe(ADMISSION_POLICY_NAME);
-    expect(binding.spec.paramRef.parameterNotFoundAction).toBe('Deny');
+    expect(binding.spec.paramRef).toBeUndefined();
+    expect(policy.spec.paramKind).toBeUndefined();
     expect(binding.spec.matchResources.namespaceSelector.matchLabels).toEqual({ [ADMISSION_LABEL_KEY]: 'enforced' });
     expect(binding.spec.matchResources.namespaceSelector.matchExpressions[0].values).toContain('kube-system');
   });
@@ -99,13 +100,43 @@ describe('the rendered policy', () => {
   });
 });
 
+/** The denial each covered check must produce, so a fixture cannot pass on another check's account. */
+const EXPECTED_DENIAL: Array<[string, RegExp]> = [
+  ['privileged', /set securityContext\.privileged; privileged containers are refused/],
+  ['allowprivilegeescalation', /must set securityContext\.allowPrivilegeEscalation to false/],
+  ['capabilities', /must drop ALL capabilities/],
+  ['hostnamespaces', /spec\.hostNetwork, spec\.hostPID and spec\.hostIPC must not be true/],
+  ['hostports', /set ports\[\]\.hostPort; host ports are refused/],
+  ['hostpathvolumes', /hostPath volumes are refused/],
+  ['restrictedvolumes', /use a type this namespace does not allow/],
+  ['selinuxoptions', /seLinuxOptions may not set user or role, and type only container_t/],
+];
+
+function expectedDenial(fixture: string): RegExp {
+  return EXPECTED_DENIAL.find(([prefix]) => fixture.startsWith(prefix))![1];
+}
+
+/** The fixture's containers moved into ephemeralContainers, next to one compliant container. */
+function asEphemeral(pod: any): any {
+  const copy = adapt(pod);
+  const compliant = { name: 'app', image: `${REGISTRY}/pause:3.10`, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } };
+  copy.spec.ephemeralContainers = [...copy.spec.containers, ...(copy.spec.initContainers ?? [])].map((c: any, i: number) => ({ ...c, name: `debug${i}` }));
+  copy.spec.containers = [compliant];
+  delete copy.spec.initContainers;
+  return copy;
+}
+
 describe.each(EVALUATORS)('Pod Security restricted fixtures, evaluated with %s', (_name, evaluate) => {
-  test.each(fixtures('fail'))('denies fail/%s in every workload kind', (_fixture, pod) => {
+  test.each(fixtures('fail'))('denies fail/%s in every workload kind, with the message of its check', (fixture, pod) => {
     for (const kind of KINDS) {
-      const object = wrap(kind, adapt(pod));
-      const denials = admit(evaluate, object, PARAMS);
-      expect({ kind, denied: denials.length > 0 }).toEqual({ kind, denied: true });
+      const denials = admit(evaluate, wrap(kind, adapt(pod)), PARAMS).join('\n');
+      expect({ kind, denials }).toEqual({ kind, denials: expect.stringMatching(expectedDenial(fixture)) });
     }
+  });
+
+  test.each(fixtures('fail'))('denies fail/%s with its containers moved into ephemeralContainers', (fixture, pod) => {
+    // Pod-level fields (host namespaces, volumes, pod SELinux) stay in the pod spec.
+    expect(admit(evaluate, asEphemeral(pod), PARAMS).join('\n')).toMatch(expectedDenial(fixture));
   });
 
   test.each(fixtures('pass'))('admits pass/%s once adapted (or denies it by design)', (fixture, pod) => {
@@ -130,7 +161,7 @@ test('there are fail and pass fixtures for every covered check', () => {
 describe('checks beyond Pod Security, with both evaluators', () => {
   const base = () => adapt(parseYaml(fs.readFileSync(path.join(FIXTURES, 'pass', 'base.yaml'), 'utf8')));
 
-  test.each(EVALUATORS)('the two evaluators agree on every fixture (%s vs the other)', () => {
+  test('the two evaluators agree on every fixture, in every kind', () => {
     for (const [, pod] of [...fixtures('fail'), ...fixtures('pass')]) {
       for (const kind of KINDS) {
         const object = wrap(kind, adapt(pod));
@@ -150,6 +181,29 @@ describe('checks beyond Pod Security, with both evaluators', () => {
       const denials = admit(evaluate, pod, PARAMS).join('\n');
       expect(denials).toContain('Pod base: containers debugger set securityContext.privileged');
       expect(denials).toContain('containers debugger must set securityContext.allowPrivilegeEscalation to false');
+    });
+
+    test('an update that leaves the pod template as it was is not checked again; one that changes it is', () => {
+      const before = wrap('Deployment', base());
+      before.spec.template.spec.containers[0].image = 'docker.io/library/nginx:1.27';
+      const scaled = JSON.parse(JSON.stringify(before));
+      scaled.spec.replicas = 5;
+      expect(admit(evaluate, scaled, PARAMS, { operation: 'UPDATE', oldObject: before })).toEqual([]);
+      const changed = JSON.parse(JSON.stringify(before));
+      changed.spec.template.spec.containers[0].image = 'docker.io/library/nginx:1.28';
+      expect(admit(evaluate, changed, PARAMS, { operation: 'UPDATE', oldObject: before }).join('\n')).toContain('use an image from a registry');
+      const pod = base();
+      pod.spec.containers[0].image = 'docker.io/x:1';
+      const withFinalizer = JSON.parse(JSON.stringify(pod));
+      withFinalizer.metadata.finalizers = [];
+      expect(admit(evaluate, withFinalizer, PARAMS, { operation: 'UPDATE', oldObject: pod })).toEqual([]);
+      const debug = JSON.parse(JSON.stringify(pod));
+      debug.spec.ephemeralContainers = [{ name: 'sh', image: `${REGISTRY}/sh:1`, securityContext: { privileged: true } }];
+      expect(admit(evaluate, debug, PARAMS, { operation: 'UPDATE', oldObject: pod }).join('\n')).toContain('containers sh set securityContext.privileged');
+    });
+
+    test('without the namespace annotations nothing is allowed to run (fail closed)', () => {
+      expect(admit(evaluate, base(), {}).join('\n')).toContain('use an image from a registry this namespace does not allow (allowed: )');
     });
 
     test('the default service account, or none, is refused', () => {

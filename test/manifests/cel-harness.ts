@@ -6,7 +6,7 @@
 import { isCelList, isCelMap, run } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import * as celJs from '@marcbachmann/cel-js';
-import { POLICY_VALIDATIONS, POLICY_VARIABLES } from '../../lib/manifests/admission-policy';
+import { ADMISSION_ANNOTATIONS, POLICY_MATCH_CONDITIONS, POLICY_VALIDATIONS, POLICY_VARIABLES } from '../../lib/manifests/admission-policy';
 
 export type Evaluator = (expression: string, bindings: Record<string, unknown>) => unknown;
 
@@ -57,16 +57,41 @@ function plain(value: unknown): unknown {
   return value;
 }
 
+/** A namespace's admission settings, as the library writes them into Namespace annotations. */
 export interface AdmissionParams {
   readonly allowedVolumes?: string;
   readonly allowedRegistries?: string;
   readonly requireDigests?: string;
 }
 
-/** The denial messages for `object`, empty when admitted. */
-export function admit(evaluate: Evaluator, object: unknown, params: AdmissionParams): string[] {
+/** An admission request: CREATE by default, or an UPDATE from `oldObject`. */
+export interface AdmissionRequest {
+  readonly operation?: 'CREATE' | 'UPDATE';
+  readonly oldObject?: unknown;
+}
+
+/** The Namespace object the policy reads its settings from. */
+function namespaceObject(params: AdmissionParams): unknown {
+  const annotations: Record<string, string> = {};
+  if (params.allowedVolumes !== undefined) { annotations[ADMISSION_ANNOTATIONS.allowedVolumes] = params.allowedVolumes; }
+  if (params.allowedRegistries !== undefined) { annotations[ADMISSION_ANNOTATIONS.allowedRegistries] = params.allowedRegistries; }
+  if (params.requireDigests !== undefined) { annotations[ADMISSION_ANNOTATIONS.requireDigests] = params.requireDigests; }
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', annotations } };
+}
+
+/** The denial messages for `object`, empty when admitted (or not matched). */
+export function admit(evaluate: Evaluator, object: unknown, params: AdmissionParams, request: AdmissionRequest = {}): string[] {
   const variables: Record<string, unknown> = {};
-  const bindings = () => ({ object, params: { data: params }, variables });
+  const bindings = () => ({
+    object,
+    oldObject: request.oldObject ?? null,
+    request: { operation: request.operation ?? 'CREATE' },
+    namespaceObject: namespaceObject(params),
+    variables,
+  });
+  for (const condition of POLICY_MATCH_CONDITIONS) {
+    if (evaluate(condition.expression, bindings()) !== true) { return []; }
+  }
   for (const variable of POLICY_VARIABLES) {
     variables[variable.name] = plain(evaluate(variable.expression, bindings()));
   }

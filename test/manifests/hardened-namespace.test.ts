@@ -33,7 +33,7 @@ describe('renderNamespaceObjects', () => {
     validateAgainstSchema(...objects, renderPodIdentityAgentPolicy('team-a'));
     expect(objects[0].kind).toBe('Namespace');
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Namespace/team-a', 'ConfigMap/cdk-hardened-eks-admission', 'ServiceAccount/default',
+      'Namespace/team-a', 'ServiceAccount/default',
       'NetworkPolicy/default-deny', 'NetworkPolicy/allow-dns', 'ResourceQuota/cdk-hardened-eks-quota', 'LimitRange/cdk-hardened-eks-limits',
       'Role/cdk-hardened-eks-view', 'RoleBinding/cdk-hardened-eks-view', 'Role/cdk-hardened-eks-edit', 'RoleBinding/cdk-hardened-eks-edit',
     ]);
@@ -51,6 +51,11 @@ describe('renderNamespaceObjects', () => {
           'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.36',
           'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/audit-version': 'v1.36',
           'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': 'v1.36',
+        },
+        annotations: {
+          'cdk-hardened-eks.io/allowed-volume-types': '',
+          'cdk-hardened-eks.io/allowed-registries': '111122223333.dkr.ecr.eu-west-1.amazonaws.com',
+          'cdk-hardened-eks.io/require-image-digests': 'false',
         },
       },
     });
@@ -102,10 +107,10 @@ describe('renderNamespaceObjects', () => {
     ]);
   });
 
-  test('the admission parameters of the namespace', () => {
-    expect(byKindName('ConfigMap', 'cdk-hardened-eks-admission').data).toEqual({
-      allowedVolumes: '', allowedRegistries: '111122223333.dkr.ecr.eu-west-1.amazonaws.com', requireDigests: 'false',
-    });
+  test('the admission settings live on the Namespace, which namespace roles cannot change', () => {
+    expect(objects.filter((o) => o.kind === 'ConfigMap')).toEqual([]);
+    const edit = byKindName('Role', 'cdk-hardened-eks-edit');
+    expect(edit.rules.some((r: any) => r.resources.includes('namespaces'))).toBe(false);
   });
 
   test('every option on', () => {
@@ -125,8 +130,10 @@ describe('renderNamespaceObjects', () => {
     ]);
     expect(all.find((o) => o.metadata.name === 'allow-from-namespaces').spec.ingress[0].from[0].namespaceSelector.matchExpressions)
       .toEqual([{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['ingress'] }]);
-    expect(all.find((o) => o.kind === 'ConfigMap').data).toEqual({
-      allowedVolumes: 'emptyDir', allowedRegistries: '111122223333.dkr.ecr.eu-west-1.amazonaws.com', requireDigests: 'true',
+    expect(all[0].metadata.annotations).toEqual({
+      'cdk-hardened-eks.io/allowed-volume-types': 'emptyDir',
+      'cdk-hardened-eks.io/allowed-registries': '111122223333.dkr.ecr.eu-west-1.amazonaws.com',
+      'cdk-hardened-eks.io/require-image-digests': 'true',
     });
   });
 });
@@ -182,7 +189,7 @@ describe('HardenedEksCluster.addNamespace', () => {
   test('the default registry is the stack account\'s ECR registry in the stack region', () => {
     const { template } = build();
     const configMap = (Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as any[])
-      .map((r) => JSON.stringify(r.Properties.Manifest)).find((m) => m.includes('cdk-hardened-eks-admission'))!;
+      .map((r) => JSON.stringify(r.Properties.Manifest)).find((m) => m.includes('cdk-hardened-eks.io/allowed-registries'))!;
     expect(configMap).toContain('{"Ref":"AWS::AccountId"}');
     expect(configMap).toContain('.dkr.ecr.');
     expect(configMap).toContain('{"Ref":"AWS::Region"}');
