@@ -35,6 +35,12 @@ export function defineIdentityExample(app: App): Stack {
   });
   const reports = s3.Bucket.fromBucketName(stack, 'Reports', 'reports');
 
+  // Default-deny egress: the workloads reach S3 (and, for IRSA, STS) over HTTPS. 0.0.0.0/0 never
+  // includes the instance metadata address; narrow it with VPC endpoints' addresses where you have them.
+  const https = [{ cidr: '0.0.0.0/0', ports: [443] }];
+  cluster.addNamespace('team-a', { allowEgress: https });
+  cluster.addNamespace('team-b', { allowEgress: https });
+
   const irsa = cluster.addServiceAccount('ReportReader', { namespace: 'team-a', name: 'report-reader' });
   allowReadPrefix(irsa, reports, 'team-a');
 

@@ -22,6 +22,7 @@ import { namespaceAccessPolicy, NamespaceAccessLevel } from '../identity/access'
 import { podIdentityPrincipal, ScopedServiceAccount, ScopedServiceAccountOptions, ServiceAccountIdentity } from '../identity/scoped-service-account';
 import { renderAdmissionPolicy } from '../manifests/admission-policy';
 import { HardenedNamespace, HardenedNamespaceOptions } from '../manifests/hardened-namespace';
+import { namespaceGroup } from '../manifests/namespace-objects';
 import { autoScalingServiceLinkedRoleArn, HardenedNodeGroup, HardenedNodeGroupOptions } from '../nodes/hardened-node-group';
 import { isDns1123Label } from '../private/names';
 import {
@@ -244,6 +245,8 @@ export class HardenedEksCluster extends Construct {
   private _openIdConnectProvider?: iam.IOidcProvider;
   private readonly serviceAccounts = new Map<string, ScopedServiceAccount>();
   private readonly namespaces = new Map<string, HardenedNamespace>();
+  private readonly namespaceEntries = new Map<string, eks.CfnAccessEntry>();
+  private readonly clusterAdminArns = new Set<string>();
   private admissionPolicy?: eks.KubernetesManifest;
   private readonly nodeGroupPrerequisites: Construct[] = [];
   private readonly coreDnsAddon: eks.Addon;
@@ -455,15 +458,22 @@ export class HardenedEksCluster extends Construct {
    * @param role the role that gets cluster-admin access
    */
   public grantClusterAdmin(id: string, role: iam.IRole): eks.AccessEntry {
+    if (this.namespaceEntries.has(resolvedArn(role))) {
+      new PropProblems().throwIfAnyWith(`${this.node.path}.grantClusterAdmin(${id})`, 'role', role.node.path,
+        'This role already has namespace access; EKS allows one access entry per principal. Grant it either cluster admin or namespace access.');
+    }
+    this.clusterAdminArns.add(resolvedArn(role));
     const entry = this.cluster.grantClusterAdmin(id, role.roleArn);
     declareAdmin(entry, 'granted with HardenedEksCluster.grantClusterAdmin or clusterAdmins');
     return entry;
   }
 
   /**
-   * Grants an IAM role access to one namespace through an EKS access entry with a
-   * namespace-scoped access policy: VIEW (AmazonEKSViewPolicy), EDIT (AmazonEKSEditPolicy) or
-   * ADMIN (AmazonEKSAdminPolicy). Never cluster-wide, never `system:masters`.
+   * Grants an IAM role access to one namespace through an EKS access entry. VIEW and EDIT put the
+   * role in the Kubernetes group bound to the namespace's own `cdk-hardened-eks-view` / `-edit`
+   * Roles (the namespace must come from addNamespace); ADMIN attaches AmazonEKSAdminPolicy scoped
+   * to the namespace. Never cluster-wide, never `system:masters`. One entry per role collects all
+   * its namespaces.
    *
    * @param id construct id of the access entry (used when the role has no entry yet)
    * @param role the role that gets access
@@ -482,8 +492,41 @@ export class HardenedEksCluster extends Construct {
     if (!Object.values(NamespaceAccessLevel).includes(level)) {
       problems.add('level', level, 'Use NamespaceAccessLevel.VIEW, EDIT or ADMIN.');
     }
+    const arn = resolvedArn(role);
+    if (this.clusterAdminArns.has(arn)) {
+      problems.add('role', role.node.path, 'This role is already a cluster admin; EKS allows one access entry per principal, and namespace access would add nothing.');
+    }
     problems.throwIfAny(`${this.node.path}.grantNamespaceAccess(${id})`);
-    this.cluster.grantAccess(id, role.roleArn, [namespaceAccessPolicy(level, namespace)]);
+
+    let entry = this.namespaceEntries.get(arn);
+    if (!entry) {
+      entry = new eks.CfnAccessEntry(this, id, {
+        clusterName: this.clusterName,
+        principalArn: role.roleArn,
+        type: 'STANDARD',
+        kubernetesGroups: [],
+        accessPolicies: [],
+      });
+      entry.node.addDependency(this.cluster);
+      this.namespaceEntries.set(arn, entry);
+    }
+    if (level === NamespaceAccessLevel.ADMIN) {
+      // Everything in the namespace, RBAC included: the EKS access policy, scoped to the namespace.
+      (entry.accessPolicies as eks.CfnAccessEntry.AccessPolicyProperty[]).push({
+        policyArn: namespaceAccessPolicy(level, namespace).policy,
+        accessScope: { type: 'namespace', namespaces: [namespace] },
+      });
+    } else {
+      // VIEW and EDIT: the group bound to the namespace's own Roles (no Secret listing, no exec, no
+      // RBAC changes), which are narrower than AmazonEKSViewPolicy / AmazonEKSEditPolicy.
+      (entry.kubernetesGroups as string[]).push(namespaceGroup(namespace, level === NamespaceAccessLevel.VIEW ? 'view' : 'edit'));
+      this.node.addValidation({
+        validate: () => (this.namespaces.has(namespace) ? [] : [
+          `grantNamespaceAccess(${id}): ${level} access works through the Roles of a namespace added with addNamespace, and ${namespace} is not one. ` +
+          `Add it with addNamespace('${namespace}'), use NamespaceAccessLevel.ADMIN, or bind the group ${namespaceGroup(namespace, level === NamespaceAccessLevel.VIEW ? 'view' : 'edit')} yourself.`,
+        ]),
+      });
+    }
   }
 
   /**

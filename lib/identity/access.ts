@@ -4,9 +4,12 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
  * What a human (an IAM role) may do in one namespace, through an EKS access entry.
  */
 export enum NamespaceAccessLevel {
-  /** Read most objects, not Secrets (AmazonEKSViewPolicy). */
+  /** Read workloads and their configuration, never Secrets (the namespace's `cdk-hardened-eks-view` Role). */
   VIEW = 'VIEW',
-  /** Create, change and delete most objects, Secrets included; no Roles or RoleBindings (AmazonEKSEditPolicy). */
+  /**
+   * Change workloads and their configuration; Secrets readable one by one, never listed; no exec,
+   * no RBAC, NetworkPolicy or quota changes (the namespace's `cdk-hardened-eks-edit` Role).
+   */
   EDIT = 'EDIT',
   /** Everything in the namespace, RBAC included (AmazonEKSAdminPolicy). */
   ADMIN = 'ADMIN',

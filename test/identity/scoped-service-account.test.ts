@@ -156,8 +156,10 @@ describe('administrator permissions', () => {
 });
 
 describe('human access', () => {
-  test('namespace access levels map to namespace-scoped EKS access policies', () => {
+  test('VIEW and EDIT put the role in the namespace groups; ADMIN gets the namespace-scoped EKS admin policy; one entry per role', () => {
     const { stack, cluster } = setup();
+    cluster.addNamespace('team-a');
+    cluster.addNamespace('team-b');
     const dev = iam.Role.fromRoleName(stack, 'Dev', 'developers');
     cluster.grantNamespaceAccess('DevView', dev, 'team-a', NamespaceAccessLevel.VIEW);
     cluster.grantNamespaceAccess('DevEdit', dev, 'team-b', NamespaceAccessLevel.EDIT);
@@ -166,16 +168,31 @@ describe('human access', () => {
     const template = Template.fromStack(stack);
     const entries = (Object.values(template.findResources('AWS::EKS::AccessEntry')) as any[])
       .filter((e) => JSON.stringify(e.Properties.PrincipalArn).includes(':role/'));
-    const policies = (name: string) => entries.find((e) => JSON.stringify(e.Properties.PrincipalArn).includes(`:role/${name}`)).Properties.AccessPolicies;
-    const arn = (policy: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:eks::aws:cluster-access-policy/${policy}`]] });
-    expect(policies('developers')).toEqual([
-      { AccessScope: { Type: 'namespace', Namespaces: ['team-a'] }, PolicyArn: arn('AmazonEKSViewPolicy') },
-      { AccessScope: { Type: 'namespace', Namespaces: ['team-b'] }, PolicyArn: arn('AmazonEKSEditPolicy') },
-    ]);
-    expect(policies('leads')).toEqual([{ AccessScope: { Type: 'namespace', Namespaces: ['team-a'] }, PolicyArn: arn('AmazonEKSAdminPolicy') }]);
+    expect(entries).toHaveLength(2);
+    const entryOf = (name: string) => entries.find((e) => JSON.stringify(e.Properties.PrincipalArn).includes(`:role/${name}`)).Properties;
+    expect(entryOf('developers').KubernetesGroups).toEqual(['cdk-hardened-eks:team-a:view', 'cdk-hardened-eks:team-b:edit']);
+    expect(entryOf('developers').AccessPolicies).toEqual([]);
+    expect(entryOf('leads').AccessPolicies).toEqual([{
+      AccessScope: { Type: 'namespace', Namespaces: ['team-a'] },
+      PolicyArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':eks::aws:cluster-access-policy/AmazonEKSAdminPolicy']] },
+    }]);
     for (const entry of entries) {
       expect(entry.Properties.KubernetesGroups ?? []).not.toContain('system:masters');
+      expect(entry.Properties.Type).toBe('STANDARD');
     }
+  });
+
+  test('VIEW or EDIT on a namespace the library did not create fails the synth (the group would bind nothing)', () => {
+    const { stack, cluster } = setup();
+    cluster.grantNamespaceAccess('DevView', iam.Role.fromRoleName(stack, 'Dev', 'developers'), 'elsewhere', NamespaceAccessLevel.VIEW);
+    expect(() => Template.fromStack(stack)).toThrow(/VIEW access works through the Roles of a namespace added with addNamespace, and elsewhere is not one/);
+  });
+
+  test('a role cannot be both cluster admin and a namespace user (EKS allows one entry per principal)', () => {
+    const { stack, cluster } = setup();
+    const ops = iam.Role.fromRoleName(stack, 'Ops', 'ops');
+    cluster.grantClusterAdmin('Ops', ops);
+    expect(() => cluster.grantNamespaceAccess('OpsView', ops, 'team-a', NamespaceAccessLevel.VIEW)).toThrow(/already a cluster admin/);
   });
 
   test('cluster admins and the break-glass role are declared admin entries', () => {
