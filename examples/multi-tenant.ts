@@ -18,6 +18,7 @@ export function defineMultiTenantExample(app: App): Stack {
   cluster.addNamespace('storefront', {
     allowSameNamespaceTraffic: true,
     allowIngressFromNamespaces: ['ingress'],
+    allowEgressToNamespaces: ['payments'],
     quota: { requestsCpu: '8', limitsCpu: '16', requestsMemory: '16Gi', limitsMemory: '32Gi' },
   });
 

@@ -129,8 +129,9 @@ export const POLICY_VALIDATIONS: readonly PolicyValidation[] = [
   {
     expression: `(!has(variables.podSpec.securityContext) || !has(${POD_SELINUX}) || ${SELINUX_OK(POD_SELINUX)})`
       + ` && variables.containers.all(c, ${CONTAINER_SELINUX_OK})`,
-    messageExpression: `${KIND} + ': seLinuxOptions may not set user or role, and type only container_t (pod or containers '`
-      + ` + ${offenders(`!(${CONTAINER_SELINUX_OK})`)} + ')'`,
+    messageExpression: `${KIND} + ': seLinuxOptions may not set user or role, and type only container_t ('`
+      + ` + (has(variables.podSpec.securityContext) && has(${POD_SELINUX}) && !${SELINUX_OK(POD_SELINUX)} ? 'spec.securityContext; ' : '')`
+      + ` + 'containers: ' + ${offenders(`!(${CONTAINER_SELINUX_OK})`)} + ')'`,
   },
   {
     expression: "has(variables.podSpec.serviceAccountName) && variables.podSpec.serviceAccountName != '' && variables.podSpec.serviceAccountName != 'default'",

@@ -116,6 +116,12 @@ export interface HardenedNamespaceOptions {
    */
   readonly allowIngressFromNamespaces?: string[];
   /**
+   * Namespaces this namespace's pods may connect to (the other side must allow the ingress).
+   *
+   * @default - none
+   */
+  readonly allowEgressToNamespaces?: string[];
+  /**
    * Egress beyond DNS. The instance metadata address is never opened.
    *
    * @default - none
@@ -216,7 +222,8 @@ export class HardenedNamespace extends Construct {
     });
     if (props.podSecurity === PodSecurityLevel.BASELINE) {
       Annotations.of(this).addWarningV2(WARNINGS.podSecurityBaseline,
-        `Namespace ${props.name} enforces Pod Security baseline, not restricted: pods may run as root and keep more capabilities.`);
+        `Namespace ${props.name} enforces Pod Security baseline, not restricted: pods may run as root and without a seccomp profile ` +
+        '(the admission policy still refuses privilege escalation and capabilities beyond NET_BIND_SERVICE).');
     }
   }
 
@@ -249,8 +256,10 @@ export class HardenedNamespace extends Construct {
     if (props.podSecurity !== undefined && !Object.values(PodSecurityLevel).includes(props.podSecurity)) {
       problems.add('podSecurity', props.podSecurity, 'Use PodSecurityLevel.RESTRICTED (the default) or BASELINE; privileged is never offered.');
     }
-    for (const other of props.allowIngressFromNamespaces ?? []) {
-      if (!isDns1123Label(other)) { problems.add('allowIngressFromNamespaces', other, 'Each entry is a namespace name (a DNS-1123 label).'); }
+    for (const prop of ['allowIngressFromNamespaces', 'allowEgressToNamespaces'] as const) {
+      for (const other of props[prop] ?? []) {
+        if (!isDns1123Label(other)) { problems.add(prop, other, 'Each entry is a namespace name (a DNS-1123 label).'); }
+      }
     }
     const egress = (props.allowEgress ?? []).map((rule) => {
       const canonical = canonicalIpv4Cidr(rule.cidr);
@@ -274,6 +283,9 @@ export class HardenedNamespace extends Construct {
     for (const type of props.additionalVolumeTypes ?? []) {
       if (type === 'hostPath') {
         problems.add('additionalVolumeTypes', type, 'hostPath is never allowed: it exposes the node\'s filesystem to the pod. Use a persistentVolumeClaim or emptyDir.');
+      } else if (type === 'image') {
+        problems.add('additionalVolumeTypes', type,
+          'image volumes mount an OCI image the registry, tag and digest checks do not see. Bake the content into the container image instead.');
       } else if (!VOLUME_TYPES.has(type)) {
         problems.add('additionalVolumeTypes', type, "Use a Kubernetes volume type as written in a Pod spec, for example 'emptyDir' or 'persistentVolumeClaim'.");
       }
@@ -328,6 +340,7 @@ export class HardenedNamespace extends Construct {
       podSecurityVersion: `v${props.cluster.kubernetesVersion}`,
       allowSameNamespaceTraffic: props.allowSameNamespaceTraffic ?? false,
       allowIngressFromNamespaces: [...(props.allowIngressFromNamespaces ?? [])],
+      allowEgressToNamespaces: [...(props.allowEgressToNamespaces ?? [])],
       allowEgress: egress,
       additionalVolumeTypes: [...(props.additionalVolumeTypes ?? [])],
       allowedImageRegistries: registries,

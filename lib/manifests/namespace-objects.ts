@@ -20,6 +20,7 @@ export interface NamespaceRenderOptions {
   readonly podSecurityVersion: string;
   readonly allowSameNamespaceTraffic: boolean;
   readonly allowIngressFromNamespaces: string[];
+  readonly allowEgressToNamespaces: string[];
   readonly allowEgress: Array<{ cidr: string; except: string[]; ports: number[]; protocol: string }>;
   readonly additionalVolumeTypes: string[];
   readonly allowedImageRegistries: string[];
@@ -94,6 +95,19 @@ export function renderNamespaceObjects(o: NamespaceRenderOptions): Record<string
         from: [{
           namespaceSelector: {
             matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...o.allowIngressFromNamespaces] }],
+          },
+        }],
+      }],
+    }));
+  }
+  if (o.allowEgressToNamespaces.length > 0) {
+    objects.push(networkPolicy(ns, 'allow-to-namespaces', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{
+        to: [{
+          namespaceSelector: {
+            matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...o.allowEgressToNamespaces] }],
           },
         }],
       }],

@@ -249,11 +249,18 @@ describe('checks beyond Pod Security, with both evaluators', () => {
       expect(widened).toContain('hostPath volumes are refused: root');
     });
 
-    test('Bottlerocket\'s privileged SELinux types are refused', () => {
+    test('Bottlerocket\'s privileged SELinux types are refused, and the message says where', () => {
       for (const type of ['control_t', 'super_t']) {
         const pod = base();
         pod.spec.securityContext.seLinuxOptions = { type };
-        expect(admit(evaluate, pod, PARAMS).join('\n')).toContain('seLinuxOptions may not set user or role, and type only container_t');
+        expect(admit(evaluate, pod, PARAMS)).toEqual([
+          'Pod base: seLinuxOptions may not set user or role, and type only container_t (spec.securityContext; containers: )',
+        ]);
+        const inContainer = base();
+        inContainer.spec.containers[0].securityContext.seLinuxOptions = { type };
+        expect(admit(evaluate, inContainer, PARAMS)).toEqual([
+          'Pod base: seLinuxOptions may not set user or role, and type only container_t (containers: container1)',
+        ]);
       }
     });
 

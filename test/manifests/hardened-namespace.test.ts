@@ -14,6 +14,7 @@ const DEFAULT_RENDER: NamespaceRenderOptions = {
   podSecurityVersion: 'v1.36',
   allowSameNamespaceTraffic: false,
   allowIngressFromNamespaces: [],
+  allowEgressToNamespaces: [],
   allowEgress: [],
   additionalVolumeTypes: [],
   allowedImageRegistries: ['111122223333.dkr.ecr.eu-west-1.amazonaws.com'],
@@ -118,13 +119,16 @@ describe('renderNamespaceObjects', () => {
       ...DEFAULT_RENDER,
       allowSameNamespaceTraffic: true,
       allowIngressFromNamespaces: ['ingress'],
+      allowEgressToNamespaces: ['payments'],
       allowEgress: [{ cidr: '0.0.0.0/0', except: ['169.254.169.254/32'], ports: [443], protocol: 'TCP' }],
       additionalVolumeTypes: ['emptyDir'],
       requireImageDigests: true,
     }) as any[];
     validateAgainstSchema(...all);
     const names = all.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name);
-    expect(names).toEqual(['default-deny', 'allow-dns', 'allow-same-namespace', 'allow-from-namespaces', 'allow-egress']);
+    expect(names).toEqual(['default-deny', 'allow-dns', 'allow-same-namespace', 'allow-from-namespaces', 'allow-to-namespaces', 'allow-egress']);
+    expect(all.find((o) => o.metadata.name === 'allow-to-namespaces').spec.egress[0].to[0].namespaceSelector.matchExpressions)
+      .toEqual([{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['payments'] }]);
     expect(all.find((o) => o.metadata.name === 'allow-egress').spec.egress).toEqual([
       { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }], ports: [{ protocol: 'TCP', port: 443 }] },
     ]);
@@ -262,8 +266,9 @@ describe('bad input', () => {
     expect(message).toContain('containerLimits.defaultLimitMemory: received "8Gi". It is larger than containerLimits.maxMemory (4Gi)');
   });
 
-  test('fails on hostPath or unknown volume types', () => {
+  test('fails on hostPath, image or unknown volume types', () => {
     expect(errorOf({ additionalVolumeTypes: ['hostPath'] })).toContain('hostPath is never allowed');
+    expect(errorOf({ additionalVolumeTypes: ['image'] })).toContain('image volumes mount an OCI image');
     expect(errorOf({ additionalVolumeTypes: ['emptydir'] })).toContain('additionalVolumeTypes: received "emptydir"');
   });
 
