@@ -25,6 +25,8 @@ import { HardenedNamespace, HardenedNamespaceOptions } from '../manifests/harden
 import { namespaceGroup } from '../manifests/namespace-objects';
 import { autoScalingServiceLinkedRoleArn, HardenedNodeGroup, HardenedNodeGroupOptions } from '../nodes/hardened-node-group';
 import { isDns1123Label } from '../private/names';
+import { factsOf } from '../report/facts';
+import { attachReport } from '../report/hardening-report';
 import {
   BUNDLED_KUBECTL_MINOR, CONTROL_PLANE_LOG_TYPES, DECLARED_ADMIN_METADATA, DEFAULT_CONTROL_PLANE_LOG_RETENTION,
   DEFAULT_FLOW_LOG_RETENTION, DEFAULT_KUBERNETES_VERSION, MANY_NAMESPACES, MIN_RECOMMENDED_LOG_RETENTION_DAYS, WARNINGS,
@@ -342,6 +344,18 @@ export class HardenedEksCluster extends Construct {
     const kubectlEntry = this.cluster.node.tryFindChild('ClusterAdminRoleAccess');
     if (kubectlEntry) { declareAdmin(kubectlEntry, 'kubectl provider (aws-eks-v2) applies manifests'); }
 
+    const facts = factsOf(this, clusterName);
+    facts.clusterName = clusterName;
+    facts.publicEndpoint = endpointAccess.isPublic;
+    facts.userSecretsKey = props.secretsEncryptionKey !== undefined;
+    facts.userVpc = props.vpc !== undefined;
+    facts.controlPlaneLogRetentionDays = logRetention;
+    facts.deletionProtection = props.deletionProtection !== false;
+    facts.extendedSupport = props.upgradeSupport === UpgradeSupportType.EXTENDED;
+    facts.clusterAdmins = (props.clusterAdmins ?? []).length;
+    facts.breakGlass = props.breakGlassAdminRole !== undefined;
+    attachReport(this);
+
     applyAcknowledgements([
       ...clusterPlumbingAcknowledgements(this.cluster),
       ...(ownVpc ? natRouteAcknowledgements(ownVpc) : []),
@@ -443,6 +457,13 @@ export class HardenedEksCluster extends Construct {
    */
   public addNodeGroup(id: string, options: HardenedNodeGroupOptions = {}): HardenedNodeGroup {
     const nodeGroup = new HardenedNodeGroup(this, id, { ...options, cluster: this });
+    factsOf(this).nodeGroups.push({
+      path: nodeGroup.node.path,
+      imdsFromPods: options.instanceMetadataAccess !== undefined && options.instanceMetadataAccess.hopLimit > 1,
+      ssm: options.enableSsmAccess === true,
+      lockdownOff: options.bottlerocket?.kernelLockdown === 'none',
+      fips: options.fips === true,
+    });
     // Nodes become Ready only once the CNI, kube-proxy and the Pod Identity agent can run.
     nodeGroup.nodegroup.node.addDependency(...this.nodeGroupPrerequisites);
     // CoreDNS needs nodes to become healthy: it waits for the first node group, whichever it is.
@@ -498,6 +519,7 @@ export class HardenedEksCluster extends Construct {
     }
     problems.throwIfAny(`${this.node.path}.grantNamespaceAccess(${id})`);
 
+    factsOf(this).namespaceGrants++;
     let entry = this.namespaceEntries.get(arn);
     if (!entry) {
       entry = new eks.CfnAccessEntry(this, id, {
@@ -543,6 +565,7 @@ export class HardenedEksCluster extends Construct {
         'A service account with this namespace and name already exists in the cluster; reuse it.');
     }
     const serviceAccount = new ScopedServiceAccount(this, id, { ...options, cluster: this });
+    factsOf(this).serviceAccounts.push({ ref: key, identity: serviceAccount.identity, automount: options.automountServiceAccountToken === true });
     this.serviceAccounts.set(key, serviceAccount);
     const namespace = this.namespaces.get(options.namespace);
     if (namespace) { this.connect(namespace, serviceAccount); }
@@ -562,6 +585,7 @@ export class HardenedEksCluster extends Construct {
       new PropProblems().throwIfAnyWith(`${this.node.path}.addNamespace(${name})`, 'name', name, 'This namespace was already added; add it once.');
     }
     const namespace = new HardenedNamespace(this, `Namespace-${name}`, { ...options, cluster: this, name });
+    factsOf(this).namespaces.push({ name, baseline: options.podSecurity === 'baseline', requireDigests: options.requireImageDigests === true });
     namespace.manifest.node.addDependency(this.admissionPolicyManifest());
     this.namespaces.set(name, namespace);
     if (this.namespaces.size === MANY_NAMESPACES + 1) {

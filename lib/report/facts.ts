@@ -1,0 +1,52 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * What a HardenedEksCluster knows about its own hardening, recorded as the app builds it, for the
+ * compliance report. Not public API: the constructs write it, the report reads it.
+ */
+export interface ClusterFacts {
+  clusterName: string;
+  publicEndpoint: boolean;
+  userSecretsKey: boolean;
+  userVpc: boolean;
+  controlPlaneLogRetentionDays: number;
+  deletionProtection: boolean;
+  extendedSupport: boolean;
+  clusterAdmins: number;
+  breakGlass: boolean;
+  nodeGroups: Array<{ path: string; imdsFromPods: boolean; ssm: boolean; lockdownOff: boolean; fips: boolean }>;
+  namespaces: Array<{ name: string; baseline: boolean; requireDigests: boolean }>;
+  serviceAccounts: Array<{ ref: string; identity: string; automount: boolean }>;
+  namespaceGrants: number;
+}
+
+const FACTS = new WeakMap<IConstruct, ClusterFacts>();
+
+/** The facts of a cluster, created empty on first use. */
+export function factsOf(cluster: IConstruct, clusterName?: string): ClusterFacts {
+  let facts = FACTS.get(cluster);
+  if (!facts) {
+    facts = {
+      clusterName: clusterName ?? cluster.node.path,
+      publicEndpoint: false,
+      userSecretsKey: false,
+      userVpc: false,
+      controlPlaneLogRetentionDays: 0,
+      deletionProtection: true,
+      extendedSupport: false,
+      clusterAdmins: 0,
+      breakGlass: false,
+      nodeGroups: [],
+      namespaces: [],
+      serviceAccounts: [],
+      namespaceGrants: 0,
+    };
+    FACTS.set(cluster, facts);
+  }
+  return facts;
+}
+
+/** Whether facts were recorded for a construct (it is a HardenedEksCluster). */
+export function hasFacts(construct: IConstruct): boolean {
+  return FACTS.has(construct);
+}
