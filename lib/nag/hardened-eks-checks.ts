@@ -1,4 +1,4 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { accessEntriesOnly } from './rules/access-entries-only';
@@ -21,7 +21,7 @@ import { nodegroupBottlerocket } from './rules/nodegroup-bottlerocket';
 import { nodegroupEncryptedVolumes } from './rules/nodegroup-encrypted-volumes';
 import { nodegroupImdsv2 } from './rules/nodegroup-imdsv2';
 import { nodegroupNoRemoteAccess } from './rules/nodegroup-no-remote-access';
-import { HardenedEksRule, RuleOptions } from './rules/rule';
+import { HardenedEksRule, RuleOptions, withRunCache } from './rules/rule';
 import { secretsEncryption } from './rules/secrets-encryption';
 import { serviceAccountRoleAdmin } from './rules/service-account-role-admin';
 import { serviceAccountTrust } from './rules/service-account-trust';
@@ -86,6 +86,14 @@ export class HardenedEksChecks extends NagPack {
     super(scope, props);
     this.packName = 'HardenedEks';
     this.ruleOptions = { allowedImageRegistries: props?.allowedImageRegistries };
+  }
+
+  /**
+   * Validates a construct tree (see NagPack.validateScope), reading each resource and manifest
+   * once per run.
+   */
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    return withRunCache(() => super.validateScope(scope));
   }
 
   protected checkResource(node: CfnResource): void {

@@ -1,5 +1,5 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { deployedProperties } from './rule';
+import { deployedProperties, memoized } from './rule';
 
 /**
  * Reading the Kubernetes objects inside `Custom::AWSCDK-EKS-KubernetesResource` custom resources
@@ -44,6 +44,10 @@ export function isKubernetesManifest(node: CfnResource): boolean {
  * reported in `unreadable` rather than thrown.
  */
 export function readManifest(node: CfnResource): ReadManifest {
+  return memoized(node, 'readManifest', () => parseManifest(node));
+}
+
+function parseManifest(node: CfnResource): ReadManifest {
   const raw = deployedProperties(node).Manifest;
   const text = typeof raw === 'string' ? raw : flattenJoin(raw);
   if (text === undefined) {

@@ -30,11 +30,41 @@ export function deployedProperties(node: CfnResource): Record<string, any> {
   return deployedResource(node).Properties ?? {};
 }
 
+/**
+ * Results memoized during one run of the pack (every rule reads the same rendered resources and
+ * manifests); cleared before and after each run, so a construct changed between runs is re-read.
+ */
+let runCache: WeakMap<object, Map<string, unknown>> | undefined;
+
+/** Runs `fn` with memoization of rendered resources and parsed manifests on. */
+export function withRunCache<T>(fn: () => T): T {
+  runCache = new WeakMap();
+  try {
+    return fn();
+  } finally {
+    runCache = undefined;
+  }
+}
+
+/** `compute()` memoized for (`node`, `key`) while a run cache is on. */
+export function memoized<T>(node: object, key: string, compute: () => T): T {
+  if (!runCache) { return compute(); }
+  let entries = runCache.get(node);
+  if (!entries) {
+    entries = new Map();
+    runCache.set(node, entries);
+  }
+  if (!entries.has(key)) { entries.set(key, compute()); }
+  return entries.get(key) as T;
+}
+
 /** The whole rendered resource (Type, Properties, DependsOn, DeletionPolicy...). */
 export function deployedResource(node: CfnResource): Record<string, any> {
-  const rendered = Stack.of(node).resolve((node as any)._toCloudFormation()) as { Resources?: Record<string, any> };
-  const resources = Object.values(rendered.Resources ?? {});
-  return resources[0] ?? {};
+  return memoized(node, 'deployedResource', () => {
+    const rendered = Stack.of(node).resolve((node as any)._toCloudFormation()) as { Resources?: Record<string, any> };
+    const resources = Object.values(rendered.Resources ?? {});
+    return resources[0] ?? {};
+  });
 }
 
 /** Whether the resource is an EKS cluster CloudFormation creates natively (aws-eks-v2, or an L1). */
