@@ -1,4 +1,4 @@
-import { App, Fn, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { HardenedEksChecks } from '../../lib';
@@ -105,6 +105,13 @@ describe('NodegroupEncryptedVolumes', () => {
     expect(findings(f.app)).toEqual(['HardenedEks-NodegroupEncryptedVolumes[Volume::/dev/xvdb] @ Rules/Nodes']);
   });
 
+  test('a Bottlerocket node group must map (and encrypt) both its OS and data volumes', () => {
+    const f = fixture(({ template }) => {
+      template.addPropertyOverride('LaunchTemplateData.BlockDeviceMappings', [{ DeviceName: '/dev/xvdb', Ebs: { Encrypted: true } }]);
+    });
+    expect(findings(f.app)).toEqual(['HardenedEks-NodegroupEncryptedVolumes[Volume::/dev/xvda:NotMapped] @ Rules/Nodes']);
+  });
+
   test('non-compliant when the launch template maps no volumes', () => {
     const f = fixture(({ template }) => template.addPropertyDeletionOverride('LaunchTemplateData.BlockDeviceMappings'));
     expect(findings(f.app)).toEqual(['HardenedEks-NodegroupEncryptedVolumes[Volume::NoBlockDeviceMappings] @ Rules/Nodes']);
@@ -130,6 +137,30 @@ describe('BottlerocketUserData', () => {
     expect(withUserData('settings.host-containers.admin.enabled = true\n')).toEqual(expected);
     expect(withUserData('[settings]\n"host-containers" = { admin = { enabled = true } }\n')).toEqual(expected);
     expect(withUserData('# admin off\n[ settings . "host-containers" . admin ]   # really?\nenabled=true\n')).toEqual(expected);
+  });
+
+  test('any other enabled superpowered host container is an admin container under another name', () => {
+    expect(withUserData('[settings.host-containers.shell]\nenabled = true\nsuperpowered = true\nsource = "x"\n'))
+      .toEqual(['HardenedEks-BottlerocketUserData[Setting::host-containers.shell.superpowered] @ Rules/Nodes']);
+    expect(withUserData('[settings.host-containers.shell]\nenabled = false\nsuperpowered = true\n')).toEqual([]);
+  });
+
+  test('user data with deploy-time values could not be checked, and says so', () => {
+    const app = fastApp();
+    const stack = new Stack(app, 'Rules');
+    const lockdown = new CfnParameter(stack, 'Lockdown').valueAsString;
+    const template = new ec2.CfnLaunchTemplate(stack, 'Template', {
+      launchTemplateData: {
+        userData: Fn.base64(`[settings.kernel]\nlockdown = "${lockdown}"\n`),
+        metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 1 },
+        blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { encrypted: true } }, { deviceName: '/dev/xvdb', ebs: { encrypted: true } }],
+      },
+    });
+    new eks.CfnNodegroup(stack, 'Nodes', {
+      clusterName: 'prod', nodeRole: 'arn:aws:iam::111122223333:role/nodes', subnets: ['subnet-1'], amiType: 'BOTTLEROCKET_x86_64',
+      launchTemplate: { id: template.ref, version: template.attrLatestVersionNumber },
+    });
+    expect(findings(app)).toEqual(['HardenedEks-BottlerocketUserData[UserData::Unresolved] @ Rules/Nodes']);
   });
 
   test('kernel lockdown none', () => {

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -236,6 +236,40 @@ describe('options and opt-outs', () => {
     expect(warnings.some((w) => w.includes(WARNINGS.hardenedSysctlOverridden))).toBe(true);
   });
 
+  test('stack and construct tags reach instances, volumes and network interfaces', () => {
+    const stack = new Stack(fastApp(), 'Test');
+    Tags.of(stack).add('CostCenter', 'platform');
+    const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false });
+    const pool = cluster.addNodeGroup('Pool');
+    Tags.of(pool).add('Pool', 'secure');
+    const specs = launchTemplateData(Template.fromStack(stack)).TagSpecifications;
+    for (const spec of specs) {
+      expect(spec.Tags).toEqual(expect.arrayContaining([
+        { Key: 'Name', Value: 'Test/Cluster/Pool' }, { Key: 'CostCenter', Value: 'platform' }, { Key: 'Pool', Value: 'secure' },
+      ]));
+    }
+  });
+
+  test('CoreDNS waits for the first node group, also when it is not the default one', () => {
+    const { stack, template, cluster } = withNodeGroup();
+    const coreDns = Object.values(template.findResources('AWS::EKS::Addon', { Properties: { AddonName: 'coredns' } }))[0] as any;
+    const pool = cluster.node.findChild('Pool') as any;
+    expect(coreDns.DependsOn).toContain(stack.resolve(pool.nodegroup.node.defaultChild.logicalId));
+  });
+
+  test('bootstrap containers are accepted and warned about', () => {
+    const { stack } = withNodeGroup({ bottlerocket: { bootstrapContainers: [{ name: 'setup', source: `${'1'.repeat(12)}.dkr.ecr.eu-west-1.amazonaws.com/setup:1` }] } });
+    expect(warningsOf(stack).some((w) => w.includes(WARNINGS.bootstrapContainers))).toBe(true);
+  });
+
+  test('eventQps 0 (no limit) is accepted, as CIS EKS 3.2.7 allows', () => {
+    expect(userDataOf(withNodeGroup({ bottlerocket: { eventQps: 0 } }).template).settings.kubernetes['event-qps']).toBe(0);
+  });
+
+  test('i3.metal is Nitro and accepted', () => {
+    expect(nodegroupProps(withNodeGroup({ instanceTypes: [new ec2.InstanceType('i3.metal')] }).template).InstanceTypes).toEqual(['i3.metal']);
+  });
+
   test('node groups share the cluster node volume key', () => {
     const stack = new Stack(fastApp(), 'Test');
     const cluster = new HardenedEksCluster(stack, 'Cluster');
@@ -286,6 +320,11 @@ describe('bad input', () => {
   test('fails when an instance type is not Nitro-based', () => {
     expect(errorOf({ instanceTypes: [new ec2.InstanceType('m4.large')] })).toContain('instanceTypes: received "m4.large". m4 is not a Nitro instance family');
     expect(errorOf({ instanceTypes: [new ec2.InstanceType('t2.micro')] })).toContain('t2 is not a Nitro instance family');
+  });
+
+  test('fails on Mac instances and non-metal i3', () => {
+    expect(errorOf({ instanceTypes: [new ec2.InstanceType('mac2.metal')] })).toContain('Mac instances cannot be EKS nodes');
+    expect(errorOf({ instanceTypes: [new ec2.InstanceType('i3.large')] })).toContain('i3 is not a Nitro instance family');
   });
 
   test('fails when an instance type is not an instance type', () => {
