@@ -10,6 +10,12 @@ import { ADMISSION_ANNOTATIONS, POLICY_MATCH_CONDITIONS, POLICY_VALIDATIONS, POL
 
 export type Evaluator = (expression: string, bindings: Record<string, unknown>) => unknown;
 
+/*
+ * Objects are passed as the API server passes them to admission: fields that are null in a
+ * request body are dropped when it is decoded, so the policy never sees null (the two evaluators
+ * treat has() on a null field differently, which is why the tests use objects without nulls).
+ */
+
 /** JSON to the inputs @bufbuild/cel expects: Maps for objects, BigInt for integers. */
 function toBufInput(value: unknown): unknown {
   if (Array.isArray(value)) { return value.map(toBufInput); }

@@ -1,5 +1,4 @@
 import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { HardenedEksChecks, HardenedEksCluster } from '../../lib';
 import { fastApp } from '../fixtures';
 
@@ -151,7 +150,7 @@ test('RBAC: cluster-admin bindings, wildcards, escalation, listing Secrets', () 
   expect(findings(app)).toEqual([
     'HardenedEks-ManifestRbac[ClusterAdmin::ClusterRoleBinding/ci]',
     'HardenedEks-ManifestRbac[Wildcard::ClusterRole/god]',
-    'HardenedEks-ManifestRbac[Escalation::ClusterRole/god]'.replace('Escalation::ClusterRole/god', 'SecretsList::ClusterRole/god'),
+    'HardenedEks-ManifestRbac[SecretsList::ClusterRole/god]',
     'HardenedEks-ManifestRbac[Escalation::Role/team-a/binder]',
     'HardenedEks-ManifestRbac[SecretsList::Role/team-a/reader]',
   ]);
@@ -172,8 +171,6 @@ test('kind: List is expanded', () => {
 });
 
 test('deploy-time values inside strings do not stop the checks; an ECR repository URI of the app is not a registry finding', () => {
-  const role = new iam.Role(new Stack(), 'R', { assumedBy: new iam.AccountRootPrincipal() });
-  expect(role).toBeDefined();
   const app = fastApp();
   const stack = new Stack(app, 'Test');
   const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false });
