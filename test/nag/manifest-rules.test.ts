@@ -1,4 +1,4 @@
-import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { HardenedEksChecks, HardenedEksCluster } from '../../lib';
 import { fastApp } from '../fixtures';
 
@@ -210,4 +210,68 @@ test('one finding on one object can be acknowledged; the same finding elsewhere 
   cluster.cluster.addManifest('B', second);
   Validations.of(a).acknowledge({ id: 'HardenedEks-ManifestPodSecurity[Privileged::Deployment/team-a/api/api]', reason: 'GPU driver installer, reviewed' });
   expect(findings(app)).toEqual(['HardenedEks-ManifestPodSecurity[Privileged::Deployment/team-a/other/api]']);
+});
+
+test('a number or boolean from a deploy-time value does not hide the rest of the manifest', () => {
+  const app = fastApp();
+  const stack = new Stack(app, 'Test');
+  const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false });
+  const deployment = goodDeployment();
+  deployment.spec.replicas = new CfnParameter(stack, 'Replicas', { type: 'Number' }).valueAsNumber;
+  deployment.spec.template.spec.containers[0].securityContext.privileged = true;
+  deployment.spec.template.spec.hostNetwork = new CfnParameter(stack, 'HostNetwork').valueAsString;
+  cluster.cluster.addManifest('App', deployment);
+  expect(findings(app)).toEqual([
+    'HardenedEks-ManifestPodSecurity[Unresolved::Deployment/team-a/api/hostNetwork]',
+    'HardenedEks-ManifestPodSecurity[Privileged::Deployment/team-a/api/api]',
+  ]);
+});
+
+test('pod templates in PodTemplates and in other kinds (an Argo Rollout) are checked', () => {
+  const rollout = goodDeployment();
+  rollout.apiVersion = 'argoproj.io/v1alpha1';
+  rollout.kind = 'Rollout';
+  rollout.spec.template.spec.containers[0].securityContext.privileged = true;
+  const podTemplate = { apiVersion: 'v1', kind: 'PodTemplate', metadata: { name: 'tpl', namespace: 'team-a' }, template: goodDeployment().spec.template };
+  podTemplate.template.spec.hostPID = true;
+  expect(findings(build(rollout, podTemplate).app)).toEqual([
+    'HardenedEks-ManifestPodSecurity[Privileged::Rollout/team-a/api/api]',
+    'HardenedEks-ManifestPodSecurity[hostPID::PodTemplate/team-a/tpl]',
+  ]);
+});
+
+test('Helm charts and patches cannot be read at synth and say so', () => {
+  const { app, cluster } = build();
+  cluster.cluster.addHelmChart('Chart', { chart: 'x', repository: 'oci://example.com/charts', version: '1.0.0', namespace: 'team-a' });
+  expect(findings(app)).toEqual(['HardenedEks-ManifestUnreadable[NotChecked::HelmChart]']);
+});
+
+test('an image whose registry is a deploy-time value other than the stack\'s ECR is a finding; the stack\'s ECR repository is not', () => {
+  const app = fastApp();
+  const stack = new Stack(app, 'Test');
+  const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false });
+  const fromParam = goodDeployment();
+  fromParam.spec.template.spec.containers[0].image = `${new CfnParameter(stack, 'Registry').valueAsString}/evil:1.0`;
+  const fromRepo = goodDeployment();
+  fromRepo.metadata.name = 'own';
+  fromRepo.spec.template.spec.containers[0].image = `${stack.account}.dkr.ecr.${stack.region}.${stack.urlSuffix}/api:1.0`;
+  cluster.cluster.addManifest('A', fromParam, fromRepo);
+  expect(findings(app)).toEqual(['HardenedEks-ManifestImages[RegistryUnresolved::Deployment/team-a/api/api]']);
+});
+
+test('with a concrete account and region, only that ECR registry is allowed by default', () => {
+  const app = fastApp();
+  const stack = new Stack(app, 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+  const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false });
+  const other = goodDeployment();
+  other.metadata.name = 'other';
+  other.spec.template.spec.containers[0].image = '444455556666.dkr.ecr.eu-west-1.amazonaws.com/api:1.0';
+  cluster.cluster.addManifest('A', goodDeployment(), other);
+  expect(findings(app)).toEqual(['HardenedEks-ManifestImages[Registry::Deployment/team-a/other/api]']);
+});
+
+test('NET_BIND_SERVICE is the one capability that may be added, as in the admission policy', () => {
+  const deployment = goodDeployment();
+  deployment.spec.template.spec.containers[0].securityContext.capabilities.add = ['NET_BIND_SERVICE'];
+  expect(findings(build(deployment).app)).toEqual([]);
 });

@@ -1,15 +1,17 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { containersOf, isKubernetesManifest, podSpecOf, readManifest, UNRESOLVED } from './manifests';
 import { HardenedEksRule, RuleOptions } from './rule';
 
-/** Any private ECR registry (any account, any region, FIPS endpoints, China partition). */
-const PRIVATE_ECR = /^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//;
+/** A private ECR registry host; account and region may be deploy-time values of the app's own stack. */
+const ecrRegistry = (account: string, region: string) =>
+  new RegExp(`^(${account})\\.dkr\\.ecr(-fips)?\\.(${region})\\.(amazonaws\\.com(\\.cn)?|${UNRESOLVED})/`);
 
 /**
  * Images from registries the app does not allow, `:latest` or untagged. Findings:
- * `Registry::`, `Latest::`, `Untagged::` + `<Kind>/<namespace>/<name>/<container>`. An image whose
- * registry is a deploy-time value (an ECR repository of the app) is not checked for its registry.
+ * `Registry::`, `Latest::`, `Untagged::` + `<Kind>/<namespace>/<name>/<container>`, and
+ * `RegistryUnresolved::` when the registry is a deploy-time value that is not the stack's own ECR
+ * (an ECR repository of the app is recognised).
  */
 export const manifestImages: HardenedEksRule = {
   id: 'ManifestImages',
@@ -17,7 +19,7 @@ export const manifestImages: HardenedEksRule = {
   info: 'A Kubernetes workload in the app uses an image from an unapproved registry, or a :latest or untagged image.',
   explanation: 'CIS Amazon EKS Benchmark 5.1.1-5.1.4 (image registries) and the EKS Best Practices Guide (image security): images ' +
     'should come from registries the organization scans and controls, pinned to a tag or digest so what runs is what was reviewed. ' +
-    'Configure HardenedEksChecks({ allowedImageRegistries }) for registries other than private ECR.',
+    'By default the stack\'s own ECR registry is allowed; configure allowedImageRegistries for others.',
   check(node: CfnResource, options: RuleOptions): NagRuleResult {
     if (!isKubernetesManifest(node)) { return NagRuleCompliance.NOT_APPLICABLE; }
     const findings: string[] = [];
@@ -27,8 +29,9 @@ export const manifestImages: HardenedEksRule = {
       for (const c of containersOf(spec)) {
         const image = typeof c.image === 'string' ? c.image : '';
         const where = `${ref}/${c.name}`;
-        if (!image.startsWith(UNRESOLVED) && !registryAllowed(image, options.allowedImageRegistries)) {
-          findings.push(`Registry::${where}`);
+        if (!registryAllowed(image, options.allowedImageRegistries, Stack.of(node))) {
+          findings.push(image.startsWith(UNRESOLVED) && !ecrRegistry(UNRESOLVED, UNRESOLVED).test(image)
+            ? `RegistryUnresolved::${where}` : `Registry::${where}`);
         }
         const lastSegment = image.slice(image.lastIndexOf('/') + 1);
         if (/:latest(@sha256:[a-f0-9]{64})?$/.test(lastSegment)) {
@@ -42,7 +45,14 @@ export const manifestImages: HardenedEksRule = {
   },
 };
 
-function registryAllowed(image: string, allowed: string[] | undefined): boolean {
-  if (allowed === undefined) { return PRIVATE_ECR.test(image); }
-  return allowed.some((prefix) => image.startsWith(`${prefix.replace(/\/$/, '')}/`));
+/**
+ * Without a list: the stack's own ECR registry (its account and region when they are known at
+ * synth, else any), or an ECR repository of the app whose account and region are deploy-time
+ * values of the stack.
+ */
+function registryAllowed(image: string, allowed: string[] | undefined, stack: Stack): boolean {
+  if (allowed !== undefined) { return allowed.some((prefix) => image.startsWith(`${prefix.replace(/\/$/, '')}/`)); }
+  const account = Token.isUnresolved(stack.account) ? '\\d{12}' : stack.account;
+  const region = Token.isUnresolved(stack.region) ? '[a-z0-9-]+' : stack.region;
+  return ecrRegistry(`${account}|${UNRESOLVED}`, `${region}|${UNRESOLVED}`).test(image);
 }

@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { containersOf, isKubernetesManifest, list, podSpecOf, readManifest } from './manifests';
+import { containersOf, isKubernetesManifest, list, podSpecOf, readManifest, UNRESOLVED } from './manifests';
 import { HardenedEksRule } from './rule';
 
 /** SELinux types that give a container the host (Bottlerocket's control_t and super_t, and spc_t). */
@@ -8,8 +8,9 @@ const PRIVILEGED_SELINUX_TYPES = new Set(['control_t', 'super_t', 'spc_t', 'unco
 
 /**
  * Pods and pod templates in the app's manifests that can escape their container: privileged,
- * privilege escalation not off, capabilities not dropping ALL or adding any, hostPath volumes,
- * host namespaces, host ports, privileged SELinux types (or user/role). Findings:
+ * privilege escalation not off, capabilities not dropping ALL or adding any but NET_BIND_SERVICE,
+ * hostPath volumes, host namespaces, host ports, privileged SELinux types (or user/role); and
+ * `Unresolved::` where one of these flags is a deploy-time value. Findings:
  * `<Check>::<Kind>/<namespace>/<name>[/<container>]`.
  */
 export const manifestPodSecurity: HardenedEksRule = {
@@ -27,6 +28,7 @@ export const manifestPodSecurity: HardenedEksRule = {
       if (!spec) { continue; }
       for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) {
         if (spec[field] === true) { findings.push(`${field}::${ref}`); }
+        if (spec[field] === UNRESOLVED) { findings.push(`Unresolved::${ref}/${field}`); }
       }
       for (const volume of list(spec.volumes) as any[]) {
         if (volume?.hostPath !== undefined) { findings.push(`HostPath::${ref}/${volume.name}`); }
@@ -36,9 +38,11 @@ export const manifestPodSecurity: HardenedEksRule = {
         const where = `${ref}/${c.name}`;
         const sc = c.securityContext ?? {};
         if (sc.privileged === true) { findings.push(`Privileged::${where}`); }
+        if (sc.privileged === UNRESOLVED) { findings.push(`Unresolved::${where}/privileged`); }
         if (sc.allowPrivilegeEscalation !== false) { findings.push(`PrivilegeEscalation::${where}`); }
         if (!list(sc.capabilities?.drop).includes('ALL')) { findings.push(`CapabilitiesNotDropped::${where}`); }
-        if (list(sc.capabilities?.add).length > 0) { findings.push(`CapabilitiesAdded::${where}`); }
+        // NET_BIND_SERVICE is the one capability Pod Security restricted (and the admission policy) allows.
+        if (list(sc.capabilities?.add).some((cap) => cap !== 'NET_BIND_SERVICE')) { findings.push(`CapabilitiesAdded::${where}`); }
         if ((list(c.ports) as any[]).some((p) => p?.hostPort !== undefined && p.hostPort !== 0)) { findings.push(`HostPort::${where}`); }
         if (badSeLinux(sc.seLinuxOptions)) { findings.push(`SELinux::${where}`); }
       }

@@ -5,7 +5,9 @@ import { HardenedEksRule } from './rule';
 
 /**
  * A manifest (or part of one) the other manifest rules could not read, so could not check:
- * not JSON once deploy-time values are set aside, entries that are not objects or have no kind.
+ * not JSON once deploy-time values are set aside, entries that are not objects or have no kind;
+ * and Helm charts (`NotChecked::HelmChart`) and Kubernetes patches (`NotChecked::KubernetesPatch`),
+ * whose objects only exist in the cluster.
  */
 export const manifestUnreadable: HardenedEksRule = {
   id: 'ManifestUnreadable',
@@ -15,6 +17,9 @@ export const manifestUnreadable: HardenedEksRule = {
     'positions, or entries without a kind, cannot be checked; review it by hand and acknowledge this finding with the reason, or build ' +
     'the manifest from literal values.',
   check(node: CfnResource): NagRuleResult {
+    // Helm charts are rendered in the cluster and patches change live objects: neither can be read here.
+    if (node.cfnResourceType === 'Custom::AWSCDK-EKS-HelmChart') { return ['NotChecked::HelmChart']; }
+    if (node.cfnResourceType === 'Custom::AWSCDK-EKS-KubernetesPatch') { return ['NotChecked::KubernetesPatch']; }
     if (!isKubernetesManifest(node)) { return NagRuleCompliance.NOT_APPLICABLE; }
     const { unreadable } = readManifest(node);
     return unreadable.length === 0 ? NagRuleCompliance.COMPLIANT : unreadable.map((why) => `Unreadable::${why}`);

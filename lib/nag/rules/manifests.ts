@@ -98,10 +98,12 @@ export function namespaceOf(object: Record<string, any>): string | undefined {
 export function podSpecOf(object: Record<string, any>): Record<string, any> | undefined {
   switch (object.kind) {
     case 'Pod': return object.spec;
-    case 'Deployment': case 'ReplicaSet': case 'StatefulSet': case 'DaemonSet': case 'Job': case 'ReplicationController':
-      return object.spec?.template?.spec;
+    case 'PodTemplate': return object.template?.spec;
     case 'CronJob': return object.spec?.jobTemplate?.spec?.template?.spec;
-    default: return undefined;
+    default:
+      // Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, and any other kind (an Argo
+      // Rollout, say) that carries a pod template in spec.template.
+      return Array.isArray(object.spec?.template?.spec?.containers) ? object.spec.template.spec : undefined;
   }
 }
 
@@ -115,8 +117,28 @@ export function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+/**
+ * Joins an `Fn::Join` of JSON text, replacing each deploy-time part with the placeholder: bare
+ * inside a JSON string, quoted where the part stands for a whole value (a number or boolean from
+ * a parameter), so the rest of the manifest still parses and is checked.
+ */
 function flattenJoin(value: unknown): string | undefined {
   const join = (value as any)?.['Fn::Join'];
   if (!Array.isArray(join) || typeof join[0] !== 'string' || !Array.isArray(join[1])) { return undefined; }
-  return join[1].map((part: unknown) => (typeof part === 'string' ? part : UNRESOLVED)).join(join[0]);
+  let text = '';
+  join[1].forEach((part: unknown, i: number) => {
+    if (i > 0) { text += join[0]; }
+    text += typeof part === 'string' ? part : (insideJsonString(text) ? UNRESOLVED : `"${UNRESOLVED}"`);
+  });
+  return text;
+}
+
+/** Whether the end of `text` lies inside a JSON string literal. */
+function insideJsonString(text: string): boolean {
+  let inside = false;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\' && inside) { i++; continue; }
+    if (text[i] === '"') { inside = !inside; }
+  }
+  return inside;
 }
