@@ -345,7 +345,7 @@ export class HardenedEksCluster extends Construct {
     if (kubectlEntry) { declareAdmin(kubectlEntry, 'kubectl provider (aws-eks-v2) applies manifests'); }
 
     const facts = factsOf(this, clusterName);
-    facts.clusterName = clusterName;
+    facts.clusterName = Token.isUnresolved(clusterName) ? '(name set at deploy time)' : clusterName;
     facts.publicEndpoint = endpointAccess.isPublic;
     facts.userSecretsKey = props.secretsEncryptionKey !== undefined;
     facts.userVpc = props.vpc !== undefined;
@@ -457,13 +457,7 @@ export class HardenedEksCluster extends Construct {
    */
   public addNodeGroup(id: string, options: HardenedNodeGroupOptions = {}): HardenedNodeGroup {
     const nodeGroup = new HardenedNodeGroup(this, id, { ...options, cluster: this });
-    factsOf(this).nodeGroups.push({
-      path: nodeGroup.node.path,
-      imdsFromPods: options.instanceMetadataAccess !== undefined && options.instanceMetadataAccess.hopLimit > 1,
-      ssm: options.enableSsmAccess === true,
-      lockdownOff: options.bottlerocket?.kernelLockdown === 'none',
-      fips: options.fips === true,
-    });
+
     // Nodes become Ready only once the CNI, kube-proxy and the Pod Identity agent can run.
     nodeGroup.nodegroup.node.addDependency(...this.nodeGroupPrerequisites);
     // CoreDNS needs nodes to become healthy: it waits for the first node group, whichever it is.
@@ -565,7 +559,7 @@ export class HardenedEksCluster extends Construct {
         'A service account with this namespace and name already exists in the cluster; reuse it.');
     }
     const serviceAccount = new ScopedServiceAccount(this, id, { ...options, cluster: this });
-    factsOf(this).serviceAccounts.push({ ref: key, identity: serviceAccount.identity, automount: options.automountServiceAccountToken === true });
+
     this.serviceAccounts.set(key, serviceAccount);
     const namespace = this.namespaces.get(options.namespace);
     if (namespace) { this.connect(namespace, serviceAccount); }
@@ -585,7 +579,7 @@ export class HardenedEksCluster extends Construct {
       new PropProblems().throwIfAnyWith(`${this.node.path}.addNamespace(${name})`, 'name', name, 'This namespace was already added; add it once.');
     }
     const namespace = new HardenedNamespace(this, `Namespace-${name}`, { ...options, cluster: this, name });
-    factsOf(this).namespaces.push({ name, baseline: options.podSecurity === 'baseline', requireDigests: options.requireImageDigests === true });
+
     namespace.manifest.node.addDependency(this.admissionPolicyManifest());
     this.namespaces.set(name, namespace);
     if (this.namespaces.size === MANY_NAMESPACES + 1) {

@@ -1,12 +1,13 @@
-import { CfnJson, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnJson, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { HardenedEksCluster } from '../cluster/hardened-eks-cluster';
 import { AUTOMOUNT_DECLARED_ANNOTATION } from '../nag/rules/manifest-service-account-automount';
-import { MANAGED_BY_LABEL } from '../private/defaults';
+import { MANAGED_BY_LABEL, WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
 import { isDns1123Label, isDns1123Subdomain } from '../private/names';
+import { factsOf } from '../report/facts';
 
 /**
  * How a service account's pods get their IAM role.
@@ -170,6 +171,22 @@ export class ScopedServiceAccount extends Construct implements iam.IPrincipal {
       })],
       overwrite: true,
     });
+
+    factsOf(cluster).serviceAccounts.push({
+      ref: `${props.namespace}/${props.name}`, identity, automount: props.automountServiceAccountToken === true,
+    });
+    if (props.automountServiceAccountToken) {
+      Annotations.of(this).addWarningV2(WARNINGS.tokenAutomount,
+        `Service account ${props.namespace}/${props.name} mounts its token into every pod: any process in them can call the Kubernetes API as it.`);
+    }
+    if (props.allowAdministratorPermissions) {
+      Annotations.of(this).addWarningV2(WARNINGS.administratorPermissions,
+        `Service account ${props.namespace}/${props.name} may be granted every action on every resource (allowAdministratorPermissions).`);
+    }
+    if (props.namespace === 'kube-system') {
+      Annotations.of(this).addWarningV2(WARNINGS.kubeSystemServiceAccount,
+        `Service account ${props.namespace}/${props.name} sits in kube-system next to the cluster's own components (allowKubeSystem).`);
+    }
 
     if (identity === ServiceAccountIdentity.POD_IDENTITY) {
       const association = new eks.CfnPodIdentityAssociation(this, 'PodIdentityAssociation', {

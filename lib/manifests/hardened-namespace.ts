@@ -7,6 +7,7 @@ import type { HardenedEksCluster } from '../cluster/hardened-eks-cluster';
 import { canonicalIpv4Cidr, cidrContains } from '../private/cidr';
 import { NAMESPACE_DEFAULTS, WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
+import { factsOf } from '../report/facts';
 import { isDns1123Label } from '../private/names';
 
 /**
@@ -219,6 +220,9 @@ export class HardenedNamespace extends Construct {
       manifest: this.objects,
       // The default ServiceAccount exists already: apply, not create.
       overwrite: true,
+    });
+    factsOf(props.cluster).namespaces.push({
+      name: props.name, baseline: props.podSecurity === PodSecurityLevel.BASELINE, requireDigests: props.requireImageDigests === true,
     });
     if (props.podSecurity === PodSecurityLevel.BASELINE) {
       Annotations.of(this).addWarningV2(WARNINGS.podSecurityBaseline,

@@ -13,6 +13,7 @@ import type { HardenedEksCluster } from '../cluster/hardened-eks-cluster';
 import { applyAcknowledgements, nodeRoleAcknowledgements } from '../nag/acknowledgements';
 import { NODE_GROUP_DEFAULTS, WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
+import { factsOf } from '../report/facts';
 
 /**
  * CPU architecture of a node group.
@@ -238,6 +239,14 @@ export class HardenedNodeGroup extends Construct {
     cfnNodegroup.nodeRepairConfig = { enabled: props.enableNodeAutoRepair ?? true };
 
     applyAcknowledgements(nodeRoleAcknowledgements(role, props.enableSsmAccess === true));
+    factsOf(props.cluster).nodeGroups.push({
+      path: this.node.path,
+      imdsFromPods: metadataAccess !== InstanceMetadataAccess.NODE_ONLY,
+      ssm: props.enableSsmAccess === true,
+      lockdownOff: props.bottlerocket?.kernelLockdown === KernelLockdown.NONE,
+      sysctlOverride: props.bottlerocket?.overrideHardenedSysctls === true,
+      bootstrapContainers: (props.bottlerocket?.bootstrapContainers ?? []).length > 0,
+    });
     this.warnAboutWeakenings(props, metadataAccess);
   }
 

@@ -59,6 +59,9 @@ export const WARNINGS = {
   nodeAutoRepairOff: `${WARNING_PREFIX}:nodeAutoRepairOff`,
   podSecurityBaseline: `${WARNING_PREFIX}:podSecurityBaseline`,
   manyNamespaces: `${WARNING_PREFIX}:manyNamespaces`,
+  tokenAutomount: `${WARNING_PREFIX}:tokenAutomount`,
+  administratorPermissions: `${WARNING_PREFIX}:administratorPermissions`,
+  kubeSystemServiceAccount: `${WARNING_PREFIX}:kubeSystemServiceAccount`,
 } as const;
 
 /** Defaults of HardenedNodeGroup (and of the cluster's default node group). */

@@ -14,7 +14,7 @@ export interface ClusterFacts {
   extendedSupport: boolean;
   clusterAdmins: number;
   breakGlass: boolean;
-  nodeGroups: Array<{ path: string; imdsFromPods: boolean; ssm: boolean; lockdownOff: boolean; fips: boolean }>;
+  nodeGroups: Array<{ path: string; imdsFromPods: boolean; ssm: boolean; lockdownOff: boolean; sysctlOverride: boolean; bootstrapContainers: boolean }>;
   namespaces: Array<{ name: string; baseline: boolean; requireDigests: boolean }>;
   serviceAccounts: Array<{ ref: string; identity: string; automount: boolean }>;
   namespaceGrants: number;
@@ -31,7 +31,7 @@ export function factsOf(cluster: IConstruct, clusterName?: string): ClusterFacts
       publicEndpoint: false,
       userSecretsKey: false,
       userVpc: false,
-      controlPlaneLogRetentionDays: 0,
+      controlPlaneLogRetentionDays: 365,
       deletionProtection: true,
       extendedSupport: false,
       clusterAdmins: 0,

@@ -45,11 +45,12 @@ export function buildReport(stackName: string, facts: ClusterFacts[], warnings: 
   const rows: ReportRow[] = CONTROLS.map((control) => {
     const hits = warnings.filter((w) => (control.weakenedBy ?? []).includes(w.id));
     const assessed = control.assess(facts);
+    const weakened = hits.length > 0 || control.weakened?.(facts) === true;
     return {
       id: control.id,
       source: control.source,
       title: control.title,
-      status: hits.length > 0 ? 'weakened' : assessed.status,
+      status: weakened ? 'weakened' : assessed.status,
       by: assessed.by,
       warnings: [...new Set(hits.map((w) => `${w.id}: ${w.message}`))],
     };
@@ -134,7 +135,7 @@ export function attachReport(cluster: Construct): void {
     value: {
       onSynthesize: (session: { outdir: string }) => {
         const clusters = stack.node.findAll().filter(hasFacts);
-        const report = buildReport(stack.stackName, clusters.map((c) => factsOf(c)), clusters.flatMap((c) => libraryWarnings(c)));
+        const report = buildReport(stack.stackName, clusters.map((c) => factsOf(c)), libraryWarnings(stack));
         const base = path.join(session.outdir, `${stack.artifactId}.hardening-report`);
         fs.writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
         fs.writeFileSync(`${base}.md`, renderMarkdown(report));

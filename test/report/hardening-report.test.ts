@@ -1,9 +1,9 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, App, Stack } from 'aws-cdk-lib';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { defineBasicExample } from '../../examples/basic';
-import { ClusterEndpointAccess, HardenedEksCluster, InstanceMetadataAccess, PodSecurityLevel } from '../../lib';
+import { ClusterEndpointAccess, HardenedEksCluster, HardenedNodeGroup, InstanceMetadataAccess, PodSecurityLevel } from '../../lib';
 import { buildReport, HardeningReport, renderHtml } from '../../lib/report/hardening-report';
 import { CONTROLS } from '../../lib/report/controls';
 import { factsOf } from '../../lib/report/facts';
@@ -47,8 +47,10 @@ describe('the report of the default example', () => {
   });
 
   test('has no clock or randomness: two synths write the same bytes', () => {
-    expect(synthReport(defineBasicExample).md).toBe(md);
-    expect(synthReport(defineBasicExample).html).toBe(html);
+    const again = synthReport(defineBasicExample);
+    expect(again.md).toBe(md);
+    expect(again.html).toBe(html);
+    expect(again.json).toEqual(json);
     expect(md).not.toMatch(/20\d\d-\d\d-\d\d/);
   });
 });
@@ -78,6 +80,22 @@ describe('an app that weakens defaults', () => {
     expect(status('4.3.2')).toBe('enforced-by-default');
     expect(status('5.1.4')).toBe('enforced-by-default');
   });
+});
+
+test('an acknowledged warning does not hide a weakening, and node groups created outside the cluster count', () => {
+  const { json } = synthReport((app) => {
+    const stack = new Stack(app, 'Test');
+    const cluster = new HardenedEksCluster(stack, 'Cluster', { deletionProtection: false, defaultNodeGroup: false });
+    Annotations.of(cluster).acknowledgeWarning(WARNINGS.deletionProtectionOff, 'test cluster');
+    new HardenedNodeGroup(stack, 'Pool', { cluster, enableSsmAccess: true });
+    cluster.addServiceAccount('Legacy', { namespace: 'team-a', name: 'legacy', automountServiceAccountToken: true });
+    return stack;
+  });
+  const status = (id: string) => json.controls.find((c) => c.id === id)!.status;
+  expect(status('Availability-deletion')).toBe('weakened');
+  expect(status('Infra-access')).toBe('weakened');
+  expect(status('4.1.6')).toBe('weakened');
+  expect(json.controls.find((c) => c.id === '4.1.6')!.warnings[0]).toMatch(/tokenAutomount: Service account team-a\/legacy mounts its token/);
 });
 
 describe('buildReport', () => {
