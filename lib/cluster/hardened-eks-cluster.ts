@@ -338,6 +338,7 @@ export class HardenedEksCluster extends Construct {
     }
     if (props.breakGlassAdminRole) {
       this.breakGlassAdminRole = props.breakGlassAdminRole;
+      this.clusterAdminArns.add(resolvedArn(props.breakGlassAdminRole));
       declareAdmin(this.cluster.grantClusterAdmin('BreakGlassAdmin', props.breakGlassAdminRole.roleArn), 'break-glass admin role');
     }
     // aws-eks-v2's own entry for the kubectl provider's role: cluster admin by design.
