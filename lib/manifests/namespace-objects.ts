@@ -91,26 +91,14 @@ export function renderNamespaceObjects(o: NamespaceRenderOptions): Record<string
     objects.push(networkPolicy(ns, 'allow-from-namespaces', {
       podSelector: {},
       policyTypes: ['Ingress'],
-      ingress: [{
-        from: [{
-          namespaceSelector: {
-            matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...o.allowIngressFromNamespaces] }],
-          },
-        }],
-      }],
+      ingress: [{ from: [namespacesNamed(o.allowIngressFromNamespaces)] }],
     }));
   }
   if (o.allowEgressToNamespaces.length > 0) {
     objects.push(networkPolicy(ns, 'allow-to-namespaces', {
       podSelector: {},
       policyTypes: ['Egress'],
-      egress: [{
-        to: [{
-          namespaceSelector: {
-            matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...o.allowEgressToNamespaces] }],
-          },
-        }],
-      }],
+      egress: [{ to: [namespacesNamed(o.allowEgressToNamespaces)] }],
     }));
   }
   if (o.allowEgress.length > 0) {
@@ -155,6 +143,11 @@ export function renderPodIdentityAgentPolicy(ns: string): Record<string, unknown
     policyTypes: ['Egress'],
     egress: [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: 'TCP', port: POD_IDENTITY_AGENT.port }] }],
   });
+}
+
+/** A NetworkPolicy peer: every pod of the named namespaces. */
+function namespacesNamed(names: string[]): Record<string, unknown> {
+  return { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...names] }] } };
 }
 
 function networkPolicy(ns: string, name: string, spec: Record<string, unknown>): Record<string, unknown> {

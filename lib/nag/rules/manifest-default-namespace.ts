@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { isKubernetesManifest, namespaceOf, podSpecOf, readManifest } from './manifests';
+import { isKubernetesManifest, namespaceOf, workloadsOf } from './manifests';
 import { HardenedEksRule } from './rule';
 
 /**
@@ -17,9 +17,7 @@ export const manifestDefaultNamespace: HardenedEksRule = {
   check(node: CfnResource): NagRuleResult {
     if (!isKubernetesManifest(node)) { return NagRuleCompliance.NOT_APPLICABLE; }
     const findings: string[] = [];
-    for (const { object, ref } of readManifest(node).objects) {
-      const spec = podSpecOf(object);
-      if (!spec) { continue; }
+    for (const { object, ref, spec } of workloadsOf(node)) {
       if (namespaceOf(object) === 'default') { findings.push(`Namespace::${ref}`); }
       const account = spec.serviceAccountName ?? spec.serviceAccount;
       if (account === undefined || account === '' || account === 'default') { findings.push(`ServiceAccount::${ref}`); }

@@ -1,6 +1,6 @@
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { containersOf, isKubernetesManifest, podSpecOf, readManifest, UNRESOLVED } from './manifests';
+import { containersOf, isKubernetesManifest, workloadsOf, UNRESOLVED } from './manifests';
 import { HardenedEksRule, RuleOptions } from './rule';
 
 /** A private ECR registry host; account and region may be deploy-time values of the app's own stack. */
@@ -23,9 +23,7 @@ export const manifestImages: HardenedEksRule = {
   check(node: CfnResource, options: RuleOptions): NagRuleResult {
     if (!isKubernetesManifest(node)) { return NagRuleCompliance.NOT_APPLICABLE; }
     const findings: string[] = [];
-    for (const { object, ref } of readManifest(node).objects) {
-      const spec = podSpecOf(object);
-      if (!spec) { continue; }
+    for (const { ref, spec } of workloadsOf(node)) {
       for (const c of containersOf(spec)) {
         const image = typeof c.image === 'string' ? c.image : '';
         const where = `${ref}/${c.name}`;

@@ -1,6 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { containersOf, isKubernetesManifest, list, podSpecOf, readManifest, UNRESOLVED } from './manifests';
+import { containersOf, isKubernetesManifest, list, workloadsOf, UNRESOLVED } from './manifests';
 import { HardenedEksRule } from './rule';
 
 /** SELinux types that give a container the host (Bottlerocket's control_t and super_t, and spc_t). */
@@ -23,9 +23,7 @@ export const manifestPodSecurity: HardenedEksRule = {
   check(node: CfnResource): NagRuleResult {
     if (!isKubernetesManifest(node)) { return NagRuleCompliance.NOT_APPLICABLE; }
     const findings: string[] = [];
-    for (const { object, ref } of readManifest(node).objects) {
-      const spec = podSpecOf(object);
-      if (!spec) { continue; }
+    for (const { ref, spec } of workloadsOf(node)) {
       for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) {
         if (spec[field] === true) { findings.push(`${field}::${ref}`); }
         if (spec[field] === UNRESOLVED) { findings.push(`Unresolved::${ref}/${field}`); }

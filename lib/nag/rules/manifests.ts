@@ -142,3 +142,10 @@ function insideJsonString(text: string): boolean {
   }
   return inside;
 }
+
+/** The Pods and pod templates of a manifest custom resource, with their object and ref. */
+export function workloadsOf(node: CfnResource): Array<ManifestObject & { spec: Record<string, any> }> {
+  return readManifest(node).objects
+    .map((o) => ({ ...o, spec: podSpecOf(o.object) }))
+    .filter((o): o is ManifestObject & { spec: Record<string, any> } => o.spec !== undefined);
+}
