@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { HardenedEksChecks } from '../../lib';
 import { decodeUserData } from '../../lib/nag/rules/bottlerocket-user-data';
+import { UNRESOLVED } from '../../lib/nag/rules/rule';
 import { fastApp } from '../fixtures';
 
 const SAFE_TOML = [
@@ -188,7 +189,7 @@ describe('BottlerocketUserData', () => {
 
   test('reads base64 literals and Fn::Join with unresolved parts', () => {
     expect(decodeUserData(Buffer.from('a = 1').toString('base64'))).toBe('a = 1');
-    expect(decodeUserData({ 'Fn::Base64': { 'Fn::Join': ['', ['name = "', { Ref: 'X' }, '"']] } })).toBe('name = "__unresolved__"');
+    expect(decodeUserData({ 'Fn::Base64': { 'Fn::Join': ['', ['name = "', { Ref: 'X' }, '"']] } })).toBe(`name = "${UNRESOLVED}"`);
     expect(decodeUserData({ 'Fn::Base64': { Ref: 'X' } })).toBeUndefined();
   });
 });

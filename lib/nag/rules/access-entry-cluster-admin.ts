@@ -1,7 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { deployedProperties, deployedResource, HardenedEksRule } from './rule';
-import { list } from './service-account-roles';
+import { deployedProperties, deployedResource, HardenedEksRule, list } from './rule';
 import { DECLARED_ADMIN_METADATA } from '../../private/defaults';
 
 const CLUSTER_WIDE_ADMIN = /cluster-access-policy\/(AmazonEKSClusterAdminPolicy|AmazonEKSAdminPolicy)"?$/;

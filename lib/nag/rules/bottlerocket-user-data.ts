@@ -1,9 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import * as TOML from 'smol-toml';
-import { deployedProperties, HardenedEksRule, isNodegroup, launchTemplateOf } from './rule';
-
-const UNRESOLVED = '__unresolved__';
+import { deployedProperties, flattenJoin, HardenedEksRule, isNodegroup, launchTemplateOf, UNRESOLVED } from './rule';
 
 /**
  * Bottlerocket user data that weakens the node: the admin host container enabled, kernel lockdown
@@ -65,11 +63,5 @@ export function decodeUserData(userData: unknown): string | undefined {
   if (typeof userData === 'string') {
     return Buffer.from(userData, 'base64').toString('utf8');
   }
-  const inner = (userData as any)?.['Fn::Base64'];
-  if (typeof inner === 'string') { return inner; }
-  const join = inner?.['Fn::Join'];
-  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
-    return join[1].map((part: unknown) => (typeof part === 'string' ? part : UNRESOLVED)).join(join[0]);
-  }
-  return undefined;
+  return flattenJoin((userData as any)?.['Fn::Base64']);
 }

@@ -1,7 +1,7 @@
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { containersOf, isKubernetesManifest, workloadsOf, UNRESOLVED } from './manifests';
-import { HardenedEksRule, RuleOptions } from './rule';
+import { containersOf, isKubernetesManifest, workloadsOf } from './manifests';
+import { HardenedEksRule, RuleOptions, UNRESOLVED } from './rule';
 
 /** A private ECR registry host; account and region may be deploy-time values of the app's own stack. */
 const ecrRegistry = (account: string, region: string) =>

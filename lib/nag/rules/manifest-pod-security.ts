@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { containersOf, isKubernetesManifest, list, workloadsOf, UNRESOLVED } from './manifests';
-import { HardenedEksRule } from './rule';
+import { containersOf, isKubernetesManifest, workloadsOf } from './manifests';
+import { HardenedEksRule, list, UNRESOLVED } from './rule';
 
 /** SELinux types that give a container the host (Bottlerocket's control_t and super_t, and spc_t). */
 const PRIVILEGED_SELINUX_TYPES = new Set(['control_t', 'super_t', 'spc_t', 'unconfined_t']);

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { isKubernetesManifest, list, readManifest } from './manifests';
-import { HardenedEksRule } from './rule';
+import { isKubernetesManifest, readManifest } from './manifests';
+import { HardenedEksRule, list } from './rule';
 
 const DANGEROUS_VERBS = ['escalate', 'bind', 'impersonate'];
 

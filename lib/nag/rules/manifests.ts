@@ -1,5 +1,5 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { deployedProperties, memoized } from './rule';
+import { deployedProperties, flattenJoin, list, memoized } from './rule';
 
 /**
  * Reading the Kubernetes objects inside `Custom::AWSCDK-EKS-KubernetesResource` custom resources
@@ -9,8 +9,6 @@ import { deployedProperties, memoized } from './rule';
 /** The type of the custom resource aws-eks (v1) and aws-eks-v2 apply manifests with. */
 export const KUBERNETES_RESOURCE_TYPE = 'Custom::AWSCDK-EKS-KubernetesResource';
 
-/** What a deploy-time value (a CloudFormation intrinsic) becomes when a manifest is read. */
-export const UNRESOLVED = '__deploy_time_value__';
 
 /** One Kubernetes object of a manifest, with a name for findings. */
 export interface ManifestObject {
@@ -40,7 +38,7 @@ export function isKubernetesManifest(node: CfnResource): boolean {
 
 /**
  * The objects of a manifest custom resource. Deploy-time values inside JSON strings become
- * {@link UNRESOLVED}; a manifest that still is not JSON, or entries that are not objects, are
+ * `UNRESOLVED`; a manifest that still is not JSON, or entries that are not objects, are
  * reported in `unreadable` rather than thrown.
  */
 export function readManifest(node: CfnResource): ReadManifest {
@@ -48,8 +46,7 @@ export function readManifest(node: CfnResource): ReadManifest {
 }
 
 function parseManifest(node: CfnResource): ReadManifest {
-  const raw = deployedProperties(node).Manifest;
-  const text = typeof raw === 'string' ? raw : flattenJoin(raw);
+  const text = flattenJoin(deployedProperties(node).Manifest);
   if (text === undefined) {
     return { objects: [], unreadable: ['the manifest is a deploy-time value as a whole'] };
   }
@@ -111,36 +108,6 @@ export function podSpecOf(object: Record<string, any>): Record<string, any> | un
 export function containersOf(spec: Record<string, any>): Array<Record<string, any>> {
   return [...list(spec.containers), ...list(spec.initContainers), ...list(spec.ephemeralContainers)]
     .filter((c): c is Record<string, any> => c !== null && typeof c === 'object');
-}
-
-export function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-/**
- * Joins an `Fn::Join` of JSON text, replacing each deploy-time part with the placeholder: bare
- * inside a JSON string, quoted where the part stands for a whole value (a number or boolean from
- * a parameter), so the rest of the manifest still parses and is checked.
- */
-function flattenJoin(value: unknown): string | undefined {
-  const join = (value as any)?.['Fn::Join'];
-  if (!Array.isArray(join) || typeof join[0] !== 'string' || !Array.isArray(join[1])) { return undefined; }
-  let text = '';
-  join[1].forEach((part: unknown, i: number) => {
-    if (i > 0) { text += join[0]; }
-    text += typeof part === 'string' ? part : (insideJsonString(text) ? UNRESOLVED : `"${UNRESOLVED}"`);
-  });
-  return text;
-}
-
-/** Whether the end of `text` lies inside a JSON string literal. */
-function insideJsonString(text: string): boolean {
-  let inside = false;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '\\' && inside) { i++; continue; }
-    if (text[i] === '"') { inside = !inside; }
-  }
-  return inside;
 }
 
 /** The Pods and pod templates of a manifest custom resource, with their object and ref. */

@@ -92,3 +92,38 @@ export function launchTemplateOf(nodegroup: CfnResource): { referenced: boolean;
     CfnResource.isCfnResource(c) && c.cfnResourceType === 'AWS::EC2::LaunchTemplate' && stack.resolve(c.logicalId) === logicalId);
   return { referenced: true, template };
 }
+
+/** What a deploy-time value (a CloudFormation intrinsic) becomes when rules read text built from it. */
+export const UNRESOLVED = '__deploy_time_value__';
+
+/** A value as a list: arrays as they are, a single value wrapped, nothing as empty. */
+export function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+}
+
+/**
+ * Text from a string or an `Fn::Join` of text, with each deploy-time part replaced by
+ * {@link UNRESOLVED}: bare inside a JSON string, quoted where the part stands for a whole value (a
+ * number or boolean from a parameter), so JSON around it still parses. `undefined` for anything else.
+ */
+export function flattenJoin(value: unknown): string | undefined {
+  if (typeof value === 'string') { return value; }
+  const join = (value as any)?.['Fn::Join'];
+  if (!Array.isArray(join) || typeof join[0] !== 'string' || !Array.isArray(join[1])) { return undefined; }
+  let text = '';
+  join[1].forEach((part: unknown, i: number) => {
+    if (i > 0) { text += join[0]; }
+    text += typeof part === 'string' ? part : (insideJsonString(text) ? UNRESOLVED : `"${UNRESOLVED}"`);
+  });
+  return text;
+}
+
+/** Whether the end of `text` lies inside a JSON string literal. */
+function insideJsonString(text: string): boolean {
+  let inside = false;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\' && inside) { i++; continue; }
+    if (text[i] === '"') { inside = !inside; }
+  }
+  return inside;
+}

@@ -1,7 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { deployedProperties, HardenedEksRule } from './rule';
-import { isServiceAccountRole, list } from './service-account-roles';
+import { deployedProperties, HardenedEksRule, list } from './rule';
+import { isServiceAccountRole } from './service-account-roles';
 
 /**
  * A role for Kubernetes pods that may do everything: a statement allowing `*` (or `*:*`) on `*`

@@ -1,10 +1,8 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
-import { deployedProperties } from './rule';
+import { deployedProperties, flattenJoin, list } from './rule';
 
 /** How a role's trust policy lets pods assume it. */
 export type PodTrust = 'irsa' | 'pod-identity';
-
-const PLACEHOLDER = '__unresolved__';
 
 /** The trust statements of a role that let Kubernetes pods assume it, by kind. */
 export function podTrustStatements(role: CfnResource): Array<{ kind: PodTrust; statement: any }> {
@@ -50,15 +48,6 @@ export function readConditionBlock(role: CfnResource, block: unknown): Record<st
   }
 }
 
-function flattenJoin(value: unknown): string | undefined {
-  if (typeof value === 'string') { return value; }
-  const join = (value as any)?.['Fn::Join'];
-  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
-    return join[1].map((part: unknown) => (typeof part === 'string' ? part : PLACEHOLDER)).join(join[0]);
-  }
-  return undefined;
-}
-
 function isOidcProvider(role: CfnResource, federated: unknown): boolean {
   if (typeof federated === 'string') { return federated.includes(':oidc-provider/'); }
   const ref = (federated as any)?.Ref ?? (federated as any)?.['Fn::GetAtt']?.[0];
@@ -66,8 +55,4 @@ function isOidcProvider(role: CfnResource, federated: unknown): boolean {
   const stack = Stack.of(role);
   const target = stack.node.findAll().find((c): c is CfnResource => CfnResource.isCfnResource(c) && stack.resolve(c.logicalId) === ref);
   return target !== undefined && ['AWS::IAM::OIDCProvider', 'Custom::AWSCDKOpenIdConnectProvider'].includes(target.cfnResourceType);
-}
-
-export function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : value === undefined ? [] : [value];
 }

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import { HardenedEksRule } from './rule';
-import { list, podTrustStatements, readConditionBlock } from './service-account-roles';
+import { HardenedEksRule, list } from './rule';
+import { podTrustStatements, readConditionBlock } from './service-account-roles';
 
 const WILDCARD = /[*?]/;
 
