@@ -45,7 +45,8 @@ export interface ScopedServiceAccountOptions {
 
   /**
    * Whether Kubernetes mounts the service account token into pods by default. Pods that need the
-   * token (IRSA mounts its own projected token regardless) can still ask for it.
+   * token (IRSA mounts its own projected token regardless) can still ask for it. Turning it on
+   * declares it for HardenedEksChecks and leaves the warning `cdk-hardened-eks:tokenAutomount`.
    *
    * @default false
    */
@@ -59,8 +60,9 @@ export interface ScopedServiceAccountOptions {
   readonly permissionsBoundary?: iam.IManagedPolicy;
 
   /**
-   * Accept statements that allow every action on every resource. A weakening; without it such a
-   * statement is refused at synth time.
+   * Accept statements that allow every action on every resource. A weakening that leaves the
+   * warning `cdk-hardened-eks:administratorPermissions`; without it such a statement is refused
+   * at synth time.
    *
    * @default false
    */
@@ -76,6 +78,7 @@ export interface ScopedServiceAccountOptions {
 
   /**
    * Allow a service account in `kube-system`, where it sits next to the cluster's own components.
+   * A service account there leaves the warning `cdk-hardened-eks:kubeSystemServiceAccount`.
    *
    * @default false
    */

@@ -190,7 +190,8 @@ const REGISTRY = /^(localhost|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]
  *
  * - Pod Security Admission `restricted` for enforce, audit and warn, pinned to the cluster's
  *   minor version; the library's ValidatingAdmissionPolicy applies to it (label
- *   `cdk-hardened-eks.io/admission=enforced`), with this namespace's parameters in a ConfigMap;
+ *   `cdk-hardened-eks.io/admission=enforced`), with this namespace's settings in annotations of
+ *   the Namespace, which namespace roles cannot change;
  * - the `default` service account without token automount;
  * - NetworkPolicies: default deny in and out, DNS to CoreDNS, and only the openings asked for;
  *   the Pod Identity agent when the namespace has Pod Identity service accounts;

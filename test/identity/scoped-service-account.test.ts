@@ -1,10 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { HardenedEksCluster, NamespaceAccessLevel, ServiceAccountIdentity } from '../../lib';
 import { renderServiceAccount } from '../../lib/identity/scoped-service-account';
-import { DECLARED_ADMIN_METADATA } from '../../lib/private/defaults';
+import { DECLARED_ADMIN_METADATA, WARNINGS } from '../../lib/private/defaults';
 import { fastApp } from '../fixtures';
 
 function setup(context: Record<string, unknown> = {}): { stack: Stack; cluster: HardenedEksCluster } {
@@ -134,6 +134,27 @@ test('a permissions boundary is applied', () => {
   const sa = cluster.addServiceAccount('App', { namespace: 'team-a', name: 'app', permissionsBoundary: boundary });
   expect(JSON.stringify(Template.fromStack(stack).toJSON().Resources[stack.resolve((sa.role.node.defaultChild as any).logicalId)]
     .Properties.PermissionsBoundary)).toContain(':policy/workload-boundary');
+});
+
+describe('warned opt-ins', () => {
+  const warningsOf = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+
+  test('token automount, administrator permissions and kube-system each leave their warning', () => {
+    const { stack, cluster } = setup();
+    cluster.addServiceAccount('A', { namespace: 'team-a', name: 'a', automountServiceAccountToken: true });
+    cluster.addServiceAccount('B', { namespace: 'team-a', name: 'b', allowAdministratorPermissions: true });
+    cluster.addServiceAccount('C', { namespace: 'kube-system', name: 'c', allowKubeSystem: true });
+    const warnings = warningsOf(stack);
+    expect(warnings.filter((w) => w.includes(WARNINGS.tokenAutomount))).toEqual([expect.stringContaining('team-a/a mounts its token')]);
+    expect(warnings.filter((w) => w.includes(WARNINGS.administratorPermissions))).toEqual([expect.stringContaining('team-a/b')]);
+    expect(warnings.filter((w) => w.includes(WARNINGS.kubeSystemServiceAccount))).toEqual([expect.stringContaining('kube-system/c')]);
+  });
+
+  test('the defaults leave none of them', () => {
+    const { stack, cluster } = setup();
+    cluster.addServiceAccount('A', { namespace: 'team-a', name: 'a' });
+    expect(warningsOf(stack).filter((w) => /tokenAutomount|administratorPermissions|kubeSystemServiceAccount/.test(w))).toEqual([]);
+  });
 });
 
 describe('administrator permissions', () => {

@@ -228,6 +228,39 @@ describe('HardenedEksCluster.addNamespace', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(WARNINGS.podSecurityBaseline))).toHaveLength(1);
   });
 
+  test('every option reaches the objects the cluster receives', () => {
+    const { stack, template, cluster } = build({
+      allowSameNamespaceTraffic: true,
+      additionalVolumeTypes: ['emptyDir'],
+      allowedImageRegistries: ['registry.example.com/team-a'],
+      requireImageDigests: true,
+      quota: { requestsCpu: '2', limitsCpu: '3', pods: 7, persistentVolumeClaims: 1, allowLoadBalancers: true, allowNodePorts: true },
+      containerLimits: { defaultRequestCpu: '50m', defaultLimitCpu: '250m', maxCpu: '1', defaultRequestMemory: '64Mi', defaultLimitMemory: '256Mi', maxMemory: '1Gi' },
+    });
+    const objects = objectsOf(stack, template, cluster.node.findChild('Namespace-team-a') as any);
+    expect(objects[0].metadata.annotations).toEqual({
+      'cdk-hardened-eks.io/allowed-volume-types': 'emptyDir',
+      'cdk-hardened-eks.io/allowed-registries': 'registry.example.com/team-a',
+      'cdk-hardened-eks.io/require-image-digests': 'true',
+    });
+    expect(objects.some((o) => o.metadata.name === 'allow-same-namespace')).toBe(true);
+    expect(objects.find((o) => o.kind === 'ResourceQuota').spec.hard).toEqual({
+      'requests.cpu': '2', 'requests.memory': '8Gi', 'limits.cpu': '3', 'limits.memory': '16Gi', 'pods': '7', 'persistentvolumeclaims': '1',
+    });
+    expect(objects.find((o) => o.kind === 'LimitRange').spec.limits[0]).toEqual({
+      type: 'Container', defaultRequest: { cpu: '50m', memory: '64Mi' }, default: { cpu: '250m', memory: '256Mi' }, max: { cpu: '1', memory: '1Gi' },
+    });
+  });
+
+  test('ingress from and egress to named namespaces reach the rendered policies', () => {
+    const { stack, template, cluster } = build({ allowIngressFromNamespaces: ['ingress'], allowEgressToNamespaces: ['payments'] });
+    const objects = objectsOf(stack, template, cluster.node.findChild('Namespace-team-a') as any);
+    const names = (policy: string, direction: 'ingress' | 'egress', peer: 'from' | 'to') =>
+      objects.find((o) => o.metadata.name === policy).spec[direction][0][peer][0].namespaceSelector.matchExpressions[0].values;
+    expect(names('allow-from-namespaces', 'ingress', 'from')).toEqual(['ingress']);
+    expect(names('allow-to-namespaces', 'egress', 'to')).toEqual(['payments']);
+  });
+
   test('egress to a range that contains the instance metadata address cuts it out', () => {
     const { stack, template, cluster } = build({ allowEgress: [{ cidr: '169.254.0.0/16', ports: [8080], protocol: NetworkProtocol.TCP }, { cidr: '10.0.0.0/8' }] });
     const egress = objectsOf(stack, template, cluster.node.findChild('Namespace-team-a') as any).find((o) => o.metadata.name === 'allow-egress');
@@ -280,6 +313,11 @@ describe('bad input', () => {
   test('fails when egress names the instance metadata address, or a malformed CIDR', () => {
     expect(errorOf({ allowEgress: [{ cidr: '169.254.169.254/32' }] })).toContain('The instance metadata service is never opened to pods');
     expect(errorOf({ allowEgress: [{ cidr: '10.1.2.3/8' }] })).toContain("Write the network address: '10.0.0.0/8'");
+  });
+
+  test('fails when a namespace named for traffic is not a namespace name', () => {
+    expect(errorOf({ allowEgressToNamespaces: ['Payments'] })).toContain('allowEgressToNamespaces: received "Payments"');
+    expect(errorOf({ allowIngressFromNamespaces: ['a b'] })).toContain('allowIngressFromNamespaces: received "a b"');
   });
 
   test('fails when a namespace is added twice', () => {
