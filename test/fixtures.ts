@@ -48,3 +48,24 @@ export function onlyResource(template: Template, type: string): { logicalId: str
   }
   return { logicalId: resources[0][0], resource: resources[0][1] };
 }
+
+/**
+ * The exact trust statement of a Pod Identity role: one cluster's `<namespace>/<name>` service
+ * account (session tags), from this account, plus any extra StringEquals conditions.
+ */
+export function podIdentityTrust(clusterName: string, namespace: string, name: string, extra: Record<string, unknown> = {}): unknown[] {
+  return [{
+    Action: ['sts:AssumeRole', 'sts:TagSession'],
+    Effect: 'Allow',
+    Principal: { Service: 'pods.eks.amazonaws.com' },
+    Condition: {
+      StringEquals: {
+        'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+        ...extra,
+        'aws:RequestTag/eks-cluster-name': clusterName,
+        'aws:RequestTag/kubernetes-namespace': namespace,
+        'aws:RequestTag/kubernetes-service-account': name,
+      },
+    },
+  }];
+}

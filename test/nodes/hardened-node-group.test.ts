@@ -8,7 +8,7 @@ import {
 } from '../../lib';
 import { HARDENED_SYSCTLS } from '../../lib/nodes/bottlerocket-settings';
 import { NODE_GROUP_DEFAULTS, WARNINGS } from '../../lib/private/defaults';
-import { fastApp, onlyResource } from '../fixtures';
+import { fastApp, onlyResource, podIdentityTrust } from '../fixtures';
 
 interface Built { stack: Stack; cluster: HardenedEksCluster; template: Template }
 
@@ -128,19 +128,7 @@ describe('secure defaults', () => {
     expect(role.Properties.ManagedPolicyArns).toEqual([{
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonEKS_CNI_Policy']],
     }]);
-    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{
-      Action: ['sts:AssumeRole', 'sts:TagSession'],
-      Effect: 'Allow',
-      Principal: { Service: 'pods.eks.amazonaws.com' },
-      Condition: {
-        StringEquals: {
-          'aws:SourceAccount': { Ref: 'AWS::AccountId' },
-          'aws:RequestTag/eks-cluster-name': cluster.clusterName,
-          'aws:RequestTag/kubernetes-namespace': 'kube-system',
-          'aws:RequestTag/kubernetes-service-account': 'aws-node',
-        },
-      },
-    }]);
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual(podIdentityTrust(cluster.clusterName, 'kube-system', 'aws-node'));
   });
 
   test('node groups wait for the CNI, kube-proxy and the Pod Identity agent', () => {
