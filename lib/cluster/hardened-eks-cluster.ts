@@ -62,7 +62,9 @@ export interface HardenedEksClusterProps {
   readonly clusterName?: string;
 
   /**
-   * Kubernetes version of the control plane.
+   * Kubernetes version of the control plane. Versions past EKS extended support (1.30 and older)
+   * are refused; versions past standard support (1.31 to 1.33 as of this release) need
+   * `upgradeSupport: UpgradeSupportType.EXTENDED`; any version but 1.36 needs `kubectlLayer`.
    *
    * @default KubernetesVersion.V1_36
    */
