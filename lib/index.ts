@@ -10,3 +10,6 @@ export {
   ContainerLimits, HardenedNamespace, HardenedNamespaceOptions, HardenedNamespaceProps, NamespaceEgressRule, NamespaceQuota,
   NetworkProtocol, PodSecurityLevel,
 } from './manifests/hardened-namespace';
+export { AuditLogOptions, AuditLogShipping, AuditLogShippingProps, AuditObjectLockMode } from './logging/audit-log-shipping';
+export { AuditDetections, AuditDetectionsOptions, AuditDetectionsProps, AuditDetectionSettings } from './logging/audit-detections';
+export { GuardDutyDetector, GuardDutyEksProtection, GuardDutyEksProtectionProps } from './logging/guardduty';

@@ -13,7 +13,11 @@ import { createHardenedVpc } from './network';
 import {
   checkAddonVersion, checkClusterName, checkPublicCidrs, checkRetention, checkVersionAndLayer,
 } from './validation';
+import { AuditDetections, AuditDetectionsOptions } from '../logging/audit-detections';
+import { AuditLogOptions, AuditLogShipping } from '../logging/audit-log-shipping';
+import { checkAuditLogOptions } from '../logging/audit-validation';
 import { createEncryptedLogGroup } from '../logging/encrypted-log-group';
+import { GuardDutyDetector, GuardDutyEksProtection } from '../logging/guardduty';
 import {
   applyAcknowledgements, cloudFormationValidatorAcknowledgements, clusterPlumbingAcknowledgements, cniRoleAcknowledgements,
   natRouteAcknowledgements,
@@ -199,6 +203,38 @@ export interface HardenedEksClusterProps {
    * @default - the default version EKS picks for the cluster's Kubernetes version at create time
    */
   readonly podIdentityAgentAddonVersion?: string;
+
+  /**
+   * Ship the audit events of the control-plane log group out of CloudWatch Logs (to S3 through
+   * Firehose by default). Turning it off leaves the warning `cdk-hardened-eks:auditLogNotShipped`.
+   *
+   * @default true
+   */
+  readonly auditLogShipping?: boolean;
+
+  /**
+   * Where shipped audit events go and how long they are kept. Only valid when `auditLogShipping`
+   * is not false.
+   *
+   * @default - a bucket in this stack, seven years, no Object Lock
+   */
+  readonly auditLog?: AuditLogOptions;
+
+  /**
+   * The alarms on risky audit events, each of which can be tuned or turned off.
+   *
+   * @default - all detections on, notifying a new encrypted SNS topic
+   */
+  readonly auditDetections?: AuditDetectionsOptions;
+
+  /**
+   * Turn on GuardDuty EKS Protection (audit log monitoring, and runtime monitoring with the agent
+   * managed by GuardDuty), on a new detector or on the account's existing one. A detector is per
+   * account and region: if one exists, pass `GuardDutyDetector.existing(id)`.
+   *
+   * @default - GuardDuty is not configured by the cluster
+   */
+  readonly guardDuty?: GuardDutyDetector;
 }
 
 /**
@@ -244,6 +280,15 @@ export class HardenedEksCluster extends Construct {
 
   /** The role the VPC CNI (aws-node) gets through EKS Pod Identity; the nodes do not have its permissions. */
   public readonly vpcCniRole: iam.IRole;
+
+  /** Where the audit events are shipped (bucket, delivery stream); undefined when `auditLogShipping` is false. */
+  public readonly auditLog?: AuditLogShipping;
+
+  /** The alarms on risky audit events and their SNS topic. */
+  public readonly auditDetections: AuditDetections;
+
+  /** GuardDuty EKS Protection, when `guardDuty` is set. */
+  public readonly guardDuty?: GuardDutyEksProtection;
 
   private _nodeVolumeKey?: kms.Key;
   private _openIdConnectProvider?: iam.IOidcProvider;
@@ -343,6 +388,25 @@ export class HardenedEksCluster extends Construct {
       this.clusterAdminArns.add(resolvedArn(props.breakGlassAdminRole));
       declareAdmin(this.cluster.grantClusterAdmin('BreakGlassAdmin', props.breakGlassAdminRole.roleArn), 'break-glass admin role');
     }
+    this.auditDetections = new AuditDetections(this, 'AuditDetections', {
+      ...props.auditDetections,
+      logGroup: this.controlPlaneLogGroup,
+      clusterName,
+      breakGlassRole: props.breakGlassAdminRole,
+    });
+    if (props.auditLogShipping !== false) {
+      this.auditLog = new AuditLogShipping(this, 'AuditLog', {
+        ...props.auditLog,
+        logGroup: this.controlPlaneLogGroup,
+        logGroupRetention: logRetention,
+        clusterName,
+        alarmTopic: this.auditDetections.alarmTopic,
+      });
+    }
+    if (props.guardDuty) {
+      this.guardDuty = new GuardDutyEksProtection(this, 'GuardDuty', { detector: props.guardDuty });
+    }
+
     // aws-eks-v2's own entry for the kubectl provider's role: cluster admin by design.
     const kubectlEntry = this.cluster.node.tryFindChild('ClusterAdminRoleAccess');
     if (kubectlEntry) { declareAdmin(kubectlEntry, 'kubectl provider (aws-eks-v2) applies manifests'); }
@@ -376,6 +440,13 @@ export class HardenedEksCluster extends Construct {
     checkPublicCidrs(problems, endpointAccess.isPublic, endpointAccess.publicCidrs);
     checkRetention(problems, 'controlPlaneLogRetention', props.controlPlaneLogRetention);
     checkRetention(problems, 'flowLogRetention', props.flowLogRetention);
+    if (props.auditLogShipping === false && props.auditLog !== undefined) {
+      problems.add('auditLog', 'options while auditLogShipping is false',
+        'auditLog configures shipping, which auditLogShipping: false turns off. Remove one of the two.');
+    } else if (props.auditLog) {
+      checkAuditLogOptions(problems, 'auditLog.', props.auditLog,
+        props.controlPlaneLogRetention ?? DEFAULT_CONTROL_PLANE_LOG_RETENTION, Stack.of(this).region);
+    }
     if (props.vpc && props.flowLogRetention !== undefined) {
       problems.add('flowLogRetention', props.flowLogRetention,
         'Flow logs are created only for the VPC the library creates. Remove flowLogRetention, or configure flow logs on your own VPC.');
@@ -697,6 +768,11 @@ export class HardenedEksCluster extends Construct {
       warnings.addWarningV2(WARNINGS.userVpc,
         'vpc is your own: the library cannot see its flow logs or default security group rules. ' +
         'Make sure flow logs record ALL traffic and the default security group has no rules.');
+    }
+    if (props.auditLogShipping === false) {
+      warnings.addWarningV2(WARNINGS.auditLogNotShipped,
+        'auditLogShipping is false: audit events stay only in the control-plane log group, in the same account as the cluster. ' +
+        'Anyone who can administer that account can delete them.');
     }
     if (props.upgradeSupport === UpgradeSupportType.EXTENDED) {
       warnings.addWarningV2(WARNINGS.extendedSupport,

@@ -179,3 +179,52 @@ export function cniRoleAcknowledgements(role: IConstruct): LibraryAcknowledgemen
     reason: `${EKS_REQUIRED} The VPC CNI (aws-node) needs it to attach ENIs and assign pod IPs; it is granted to the aws-node service account only, not to the nodes.`,
   }] : [];
 }
+
+/**
+ * Acknowledgements for the audit archive AuditLogShipping creates or writes to.
+ *
+ * - Firehose names each object at delivery time, so its write permission ends in a wildcard; the
+ *   prefix confines it to this cluster's audit objects.
+ * - Replication: the archive is itself the copy, out of CloudWatch Logs; a copy in another account
+ *   is the `bucket` option (a log-archive account), which the library cannot create from this stack.
+ * - The server access log bucket uses SSE-S3: S3 server access logging cannot deliver to a bucket
+ *   whose default encryption is SSE-KMS.
+ */
+export function auditArchiveAcknowledgements(parts: {
+  deliveryPolicy: IConstruct; objectResources: string[]; bucket?: IConstruct; accessLogsBucket?: IConstruct;
+}): LibraryAcknowledgement[] {
+  const acks: LibraryAcknowledgement[] = [];
+  const policy = cfnResourceOf(parts.deliveryPolicy);
+  if (policy) {
+    for (const resource of parts.objectResources) {
+      acks.push({
+        resource: policy,
+        ruleId: `AwsSolutions-IAM5[Resource::${resource}]`,
+        reason: 'Firehose chooses each object key at delivery time (date path and a random suffix); the prefix confines the wildcard ' +
+          "to this cluster's audit objects, and the bucket policy lets no other principal write there.",
+      });
+    }
+  }
+  const replication = 'The audit archive is the copy of the control-plane log group, outside CloudWatch Logs. A copy in another account or region ' +
+    'is the auditLog.bucket option (a log-archive account bucket), which this stack cannot create; versioning, a deny on deleting versions ' +
+    'and optional Object Lock protect this one.';
+  for (const bucket of [parts.bucket, parts.accessLogsBucket]) {
+    const cfn = bucket && cfnResourceOf(bucket);
+    if (!cfn) { continue; }
+    for (const pack of COMPLIANCE_PACKS) {
+      acks.push({ resource: cfn, ruleId: `${pack}-S3BucketReplicationEnabled`, reason: replication });
+    }
+  }
+  const accessLogs = parts.accessLogsBucket && cfnResourceOf(parts.accessLogsBucket);
+  if (accessLogs) {
+    for (const pack of COMPLIANCE_PACKS) {
+      acks.push({
+        resource: accessLogs,
+        ruleId: `${pack}-S3DefaultEncryptionKMS`,
+        reason: 'S3 server access logging delivers only to buckets whose default encryption is SSE-S3 (SSE-KMS is not supported), ' +
+          'so this bucket, which holds only the access logs of the audit bucket, uses SSE-S3.',
+      });
+    }
+  }
+  return acks;
+}

@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 
@@ -62,6 +63,8 @@ export const WARNINGS = {
   tokenAutomount: `${WARNING_PREFIX}:tokenAutomount`,
   administratorPermissions: `${WARNING_PREFIX}:administratorPermissions`,
   kubeSystemServiceAccount: `${WARNING_PREFIX}:kubeSystemServiceAccount`,
+  auditLogNotShipped: `${WARNING_PREFIX}:auditLogNotShipped`,
+  auditDetectionOff: `${WARNING_PREFIX}:auditDetectionOff`,
 } as const;
 
 /** Defaults of HardenedNodeGroup (and of the cluster's default node group). */
@@ -105,3 +108,20 @@ export const NAMESPACE_DEFAULTS = {
 
 /** Namespaces per cluster stack above which the template nears CloudFormation's 1 MB limit (measured by npm run bench). */
 export const MANY_NAMESPACES = 100;
+
+/** Defaults of AuditLogShipping. */
+export const AUDIT_LOG_DEFAULTS = {
+  /** Seven years (with two leap days): the longest common audit-retention requirement (SOX, HIPAA documentation). */
+  retention: Duration.days(2557),
+  /** Firehose buffering before an object is written: whichever comes first. */
+  bufferSeconds: 300,
+  bufferMiB: 64,
+  /** The delivery alarm fires when the oldest buffered record is older than this. */
+  stalledAfter: Duration.minutes(15),
+} as const;
+
+/**
+ * The subscription filter pattern that selects Kubernetes audit events (and no other
+ * control-plane log lines) in an EKS control-plane log group.
+ */
+export const AUDIT_EVENTS_PATTERN = '{ $.kind = "Event" }';

@@ -1,0 +1,264 @@
+import { Annotations, ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import {
+  admissionDenialPattern, anonymousRequestPattern, clusterAdminBindingPattern, DEFAULT_SECRET_READERS, execIntoPodPattern,
+  forbiddenByPrincipalRule, MAX_FILTER_PATTERN_LENGTH, roleUsePattern, secretReadPattern,
+} from './audit-patterns';
+import { checkDetectionSettings } from './audit-validation';
+import { WARNINGS } from '../private/defaults';
+import { PropProblems } from '../private/errors';
+
+/**
+ * Threshold, period and on/off switch of one detection.
+ */
+export interface AuditDetectionSettings {
+  /**
+   * Create this detection. Turning one off leaves the warning `cdk-hardened-eks:auditDetectionOff`.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Matching audit events within one period that raise the alarm (at least 1).
+   *
+   * @default - per detection: 20 for forbiddenBursts (per principal), 1 for the others
+   */
+  readonly threshold?: number;
+
+  /**
+   * The period the events are counted over, in whole minutes.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly period?: Duration;
+
+  /**
+   * Consecutive periods over the threshold before the alarm fires.
+   *
+   * @default 1
+   */
+  readonly evaluationPeriods?: number;
+}
+
+/**
+ * Which detections run on the audit log, and how sensitive each is.
+ */
+export interface AuditDetectionsOptions {
+  /** `exec`, `attach`, `portforward` or an ephemeral (debug) container on a pod. @default - on, threshold 1 */
+  readonly execIntoPod?: AuditDetectionSettings;
+  /** Requests as `system:anonymous` or from the `system:unauthenticated` group. @default - on, threshold 1 */
+  readonly anonymousRequests?: AuditDetectionSettings;
+  /** Bursts of 403 Forbidden from one principal (Contributor Insights, per principal). @default - on, threshold 20 per 5 minutes */
+  readonly forbiddenBursts?: AuditDetectionSettings;
+  /** Bindings created or changed to grant `cluster-admin` or name `system:masters`. @default - on, threshold 1 */
+  readonly clusterAdminBindings?: AuditDetectionSettings;
+  /** `get`/`list`/`watch` of Secrets by a principal outside `secretReaders`. @default - on, threshold 1 */
+  readonly secretReads?: AuditDetectionSettings;
+  /** Requests denied by the library's admission policy or by Pod Security Admission. @default - on, threshold 1 */
+  readonly admissionDenials?: AuditDetectionSettings;
+  /** Any request made with the break-glass admin role (only when the cluster has one). @default - on, threshold 1, 1-minute period */
+  readonly breakGlassUse?: AuditDetectionSettings;
+
+  /**
+   * Usernames allowed to read Secrets without an alarm: exact names, or prefixes ending in `*`.
+   * Replaces the default list; start from `AuditDetections.DEFAULT_SECRET_READERS` to extend it.
+   * The whole pattern must fit CloudWatch's 1024 characters (about 20 entries).
+   *
+   * @default AuditDetections.DEFAULT_SECRET_READERS (controller manager, kube-system service accounts, API server, kubelets, EKS components)
+   */
+  readonly secretReaders?: string[];
+
+  /**
+   * Topic the alarms notify. Subscriptions (email, chat, an incident tool) are yours to add.
+   *
+   * @default - a new topic encrypted with its own customer managed key, TLS-only
+   */
+  readonly alarmTopic?: sns.ITopic;
+}
+
+/**
+ * Props of AuditDetections.
+ */
+export interface AuditDetectionsProps extends AuditDetectionsOptions {
+  /** The control-plane log group holding the audit events. */
+  readonly logGroup: logs.ILogGroup;
+  /** The cluster's name, used in metric namespaces and alarm names. */
+  readonly clusterName: string;
+  /**
+   * The break-glass admin role, whose use raises an alarm.
+   *
+   * @default - no break-glass detection
+   */
+  readonly breakGlassRole?: iam.IRole;
+}
+
+/** What one detection looks for, for documentation and the report. */
+interface DetectionSpec {
+  readonly key: keyof Omit<AuditDetectionsOptions, 'secretReaders' | 'alarmTopic'>;
+  readonly id: string;
+  readonly alarmSuffix: string;
+  readonly threshold: number;
+  readonly period: Duration;
+  readonly describe: string;
+}
+
+const DETECTIONS: readonly DetectionSpec[] = [
+  { key: 'execIntoPod', id: 'ExecIntoPod', alarmSuffix: 'exec-into-pod', threshold: 1, period: Duration.minutes(5), describe: 'Someone opened a shell, attached, port-forwarded or added a debug container to a pod (objectRef.subresource exec/attach/portforward/ephemeralcontainers).' },
+  { key: 'anonymousRequests', id: 'AnonymousRequests', alarmSuffix: 'anonymous-requests', threshold: 1, period: Duration.minutes(5), describe: 'The API server served a request as system:anonymous or system:unauthenticated.' },
+  { key: 'forbiddenBursts', id: 'ForbiddenBursts', alarmSuffix: 'forbidden-bursts', threshold: 20, period: Duration.minutes(5), describe: 'One principal received many 403 Forbidden responses: someone probing what a stolen credential may do.' },
+  { key: 'clusterAdminBindings', id: 'ClusterAdminBindings', alarmSuffix: 'cluster-admin-bindings', threshold: 1, period: Duration.minutes(5), describe: 'A (Cluster)RoleBinding was created or changed to grant cluster-admin or name system:masters.' },
+  { key: 'secretReads', id: 'SecretReads', alarmSuffix: 'secret-reads', threshold: 1, period: Duration.minutes(5), describe: 'A principal outside the allow-list read, listed or watched Secrets.' },
+  { key: 'admissionDenials', id: 'AdmissionDenials', alarmSuffix: 'admission-denials', threshold: 1, period: Duration.minutes(5), describe: 'The library\'s admission policy or Pod Security Admission denied a request: a workload tried something forbidden.' },
+  { key: 'breakGlassUse', id: 'BreakGlassUse', alarmSuffix: 'break-glass-use', threshold: 1, period: Duration.minutes(1), describe: 'The break-glass admin role made a request to the cluster.' },
+];
+
+/**
+ * Alarms on the Kubernetes audit events attackers leave: metric filters on the control-plane log
+ * group (and one Contributor Insights rule, for 403 bursts per principal), each with an alarm that
+ * notifies one SNS topic.
+ *
+ * The default topic is encrypted with its own customer managed key, which CloudWatch may use only
+ * for this account's alarms, and refuses publishing without TLS. Detections act on the log group in
+ * CloudWatch Logs, within minutes, whether or not the events are also shipped elsewhere.
+ */
+export class AuditDetections extends Construct {
+  /** The usernames allowed to read Secrets when `secretReaders` is not set. */
+  public static readonly DEFAULT_SECRET_READERS: string[] = [...DEFAULT_SECRET_READERS];
+
+  /** The topic every alarm notifies. */
+  public readonly alarmTopic: sns.ITopic;
+
+  /** The key of the topic, when the construct created the topic. */
+  public readonly topicKey?: kms.IKey;
+
+  /** The alarms, by detection name (`execIntoPod`, `secretReads`, ...); only enabled detections. */
+  public readonly alarms: { [detection: string]: cloudwatch.Alarm } = {};
+
+  /** The detections turned off on purpose. */
+  public readonly disabled: string[] = [];
+
+  constructor(scope: Construct, id: string, props: AuditDetectionsProps) {
+    super(scope, id);
+    const problems = new PropProblems();
+    for (const spec of DETECTIONS) { checkDetectionSettings(problems, spec.key, props[spec.key]); }
+    const secretReaders = props.secretReaders ?? DEFAULT_SECRET_READERS;
+    const secretPattern = secretReadPattern(secretReaders);
+    if (secretReaders.some((r) => r.length === 0 || (r.includes('*') && r.indexOf('*') !== r.length - 1))) {
+      problems.add('secretReaders', secretReaders,
+        'Each entry is a username, or a prefix ending in one `*` (CloudWatch treats a `*` elsewhere as a literal character). Remove empty entries.');
+    }
+    if (secretPattern.length > MAX_FILTER_PATTERN_LENGTH) {
+      problems.add('secretReaders', `${secretReaders.length} entries (pattern of ${secretPattern.length} characters)`,
+        `CloudWatch Logs filter patterns hold at most ${MAX_FILTER_PATTERN_LENGTH} characters. Use prefixes ending in * to cover several names with one entry.`);
+    }
+    problems.throwIfAny(this.node.path);
+
+    const stack = Stack.of(this);
+    if (props.alarmTopic) {
+      this.alarmTopic = props.alarmTopic;
+    } else {
+      const key = new kms.Key(this, 'AlarmTopicKey', {
+        description: `Encrypts the audit alarm topic of EKS cluster ${props.clusterName}`,
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccountPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }));
+      const topic = new sns.Topic(this, 'AlarmTopic', {
+        displayName: `Audit alarms of EKS cluster ${props.clusterName}`,
+        masterKey: key,
+        enforceSSL: true,
+      });
+      topic.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccountOnly',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
+      }));
+      this.topicKey = key;
+      this.alarmTopic = topic;
+    }
+
+    const namespace = `CdkHardenedEks/${props.clusterName}`;
+    const action = new cw_actions.SnsAction(this.alarmTopic);
+    for (const spec of DETECTIONS) {
+      const settings = props[spec.key] ?? {};
+      if (spec.key === 'breakGlassUse' && !props.breakGlassRole) { continue; }
+      if (settings.enabled === false) {
+        this.disabled.push(spec.key);
+        continue;
+      }
+      const period = settings.period ?? spec.period;
+      let metric: cloudwatch.IMetric;
+      if (spec.key === 'forbiddenBursts') {
+        const rule = new cloudwatch.CfnInsightRule(this, `${spec.id}Rule`, {
+          ruleName: `${props.clusterName}-audit-forbidden-by-principal`,
+          ruleState: 'ENABLED',
+          ruleBody: stack.toJsonString(forbiddenByPrincipalRule(props.logGroup.logGroupName)),
+        });
+        metric = new cloudwatch.MathExpression({
+          expression: `INSIGHT_RULE_METRIC('${rule.ruleName}', 'MaxContributorValue')`,
+          usingMetrics: {},
+          period,
+          label: '403 Forbidden responses of the top principal',
+        });
+      } else {
+        const pattern = this.patternOf(spec.key, secretPattern, props.breakGlassRole);
+        const filter = new logs.MetricFilter(this, `${spec.id}Filter`, {
+          logGroup: props.logGroup,
+          filterPattern: logs.FilterPattern.literal(pattern),
+          metricNamespace: namespace,
+          metricName: spec.id,
+          metricValue: '1',
+        });
+        metric = filter.metric({ statistic: 'Sum', period });
+      }
+      const threshold = settings.threshold ?? spec.threshold;
+      const alarm = new cloudwatch.Alarm(this, `${spec.id}Alarm`, {
+        alarmName: `${props.clusterName}-audit-${spec.alarmSuffix}`,
+        alarmDescription: `${spec.describe} Threshold ${threshold} per ${period.toHumanString()}. ` +
+          'Find the events with CloudWatch Logs Insights on the control-plane log group; the README of cdk-hardened-eks says how to tune this detection.',
+        metric,
+        threshold,
+        evaluationPeriods: settings.evaluationPeriods ?? 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(action);
+      this.alarms[spec.key] = alarm;
+    }
+
+    if (this.disabled.length > 0) {
+      Annotations.of(this).addWarningV2(WARNINGS.auditDetectionOff,
+        `Audit detections turned off: ${this.disabled.join(', ')}. Nobody is alerted when these happen; the events are still in the audit log.`);
+    }
+  }
+
+  private patternOf(key: DetectionSpec['key'], secretPattern: string, breakGlassRole?: iam.IRole): string {
+    switch (key) {
+      case 'execIntoPod': return execIntoPodPattern();
+      case 'anonymousRequests': return anonymousRequestPattern();
+      case 'clusterAdminBindings': return clusterAdminBindingPattern();
+      case 'secretReads': return secretPattern;
+      case 'admissionDenials': return admissionDenialPattern();
+      case 'breakGlassUse': return roleUsePattern(Aws.PARTITION, Aws.ACCOUNT_ID, breakGlassRole!.roleName);
+      default: throw new Error(`no pattern for ${key}`);
+    }
+  }
+}

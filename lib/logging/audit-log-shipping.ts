@@ -1,0 +1,444 @@
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { checkAuditLogOptions } from './audit-validation';
+import { applyAcknowledgements, auditArchiveAcknowledgements } from '../nag/acknowledgements';
+import { AUDIT_LOG_DEFAULTS, AUDIT_EVENTS_PATTERN } from '../private/defaults';
+import { PropProblems } from '../private/errors';
+
+/**
+ * How the audit bucket's S3 Object Lock protects each object for the whole retention.
+ */
+export enum AuditObjectLockMode {
+  /**
+   * Nobody, not even the account root user, can delete or overwrite an object version before its
+   * retention ends, and the retention cannot be shortened. Choose it only with a retention you are
+   * ready to pay for to the end.
+   */
+  COMPLIANCE = 'COMPLIANCE',
+  /**
+   * Principals with `s3:BypassGovernanceRetention` can still delete object versions early;
+   * everyone else cannot.
+   */
+  GOVERNANCE = 'GOVERNANCE',
+}
+
+/**
+ * Where the cluster's audit events go and how long they are kept.
+ *
+ * By default a bucket in this stack receives them. Set `bucket` and `bucketKey` to ship to a
+ * log-archive account's bucket instead, or `logsDestinationArn` to hand them to a CloudWatch Logs
+ * destination of another account; these three ways exclude each other.
+ */
+export interface AuditLogOptions {
+  /**
+   * How long audit objects are kept in the bucket this stack creates, after which they expire.
+   * Must be at least the control-plane log group's retention: the archive outlives the working copy.
+   *
+   * @default Duration.days(2557) (seven years)
+   */
+  readonly retention?: Duration;
+
+  /**
+   * Turn on S3 Object Lock on the bucket this stack creates, locking every object version for the
+   * whole `retention` in this mode. Only a new bucket can have it, so it cannot be combined with
+   * `bucket`.
+   *
+   * @default - no Object Lock: versioning and a bucket policy that denies deleting object versions
+   */
+  readonly objectLock?: AuditObjectLockMode;
+
+  /**
+   * An existing bucket to deliver to, for example in a log-archive account. Its owner keeps its
+   * encryption, lifecycle and retention; the bucket policy there must let this stack's delivery
+   * role write (the README has the statements). Requires `bucketKey`.
+   *
+   * @default - a bucket in this stack
+   */
+  readonly bucket?: s3.IBucket;
+
+  /**
+   * The customer managed KMS key the existing `bucket` encrypts with. The delivery role may use it
+   * only through S3 for that bucket. Its key policy must admit the delivery role when it lives in
+   * another account.
+   *
+   * @default - none; required with `bucket`
+   */
+  readonly bucketKey?: kms.IKey;
+
+  /**
+   * A CloudWatch Logs destination (`arn:<partition>:logs:<region>:<account>:destination:<name>`)
+   * in another account, in this stack's region, whose access policy admits this account. The
+   * subscription sends audit events there and this stack creates no bucket or delivery stream.
+   *
+   * @default - none
+   */
+  readonly logsDestinationArn?: string;
+}
+
+/**
+ * Props of AuditLogShipping.
+ */
+export interface AuditLogShippingProps extends AuditLogOptions {
+  /** The EKS control-plane log group whose audit events are shipped. */
+  readonly logGroup: logs.ILogGroup;
+
+  /** The cluster's name: it names the S3 prefix, so several clusters can share one archive bucket. */
+  readonly clusterName: string;
+
+  /**
+   * Retention of `logGroup`; `retention` must not be shorter.
+   *
+   * @default - not checked
+   */
+  readonly logGroupRetention?: logs.RetentionDays;
+
+  /**
+   * Topic that hears when delivery to S3 stalls.
+   *
+   * @default - no alarm on delivery
+   */
+  readonly alarmTopic?: sns.ITopic;
+}
+
+/**
+ * Ships the Kubernetes audit events of an EKS control-plane log group out of CloudWatch Logs, to
+ * a place an attacker in the cluster's account cannot quietly edit.
+ *
+ * A subscription filter passes every audit event (and nothing else) to an Amazon Data Firehose
+ * stream, encrypted with its own customer managed key, which unpacks the CloudWatch Logs records
+ * and writes the audit events as gzipped JSON lines under `eks-audit/<cluster>/YYYY/MM/DD/HH/`.
+ * Records Firehose cannot process go under `eks-audit-errors/<cluster>/`.
+ *
+ * The bucket this stack creates by default: SSE-KMS with its own key (rotation on), versioning,
+ * Block Public Access, TLS 1.2 or later only, writes only by the delivery role, deleting object
+ * versions denied to everyone, server access logs to a second bucket, cheaper storage classes after
+ * 30, 90 and 365 days and expiry after the retention (seven years by default), optional Object
+ * Lock. Both buckets and the keys are retained when the stack is deleted.
+ *
+ * IAM: CloudWatch Logs may only put records into this stream, from this account; Firehose may only
+ * write objects to this bucket and use its key through S3 for this bucket.
+ */
+export class AuditLogShipping extends Construct {
+  /** The bucket the audit events land in; undefined when they go to a CloudWatch Logs destination. */
+  public readonly bucket?: s3.IBucket;
+
+  /** The key of `bucket`; undefined when they go to a CloudWatch Logs destination. */
+  public readonly bucketKey?: kms.IKey;
+
+  /** The bucket receiving the audit bucket's server access logs, when this stack created the audit bucket. */
+  public readonly accessLogsBucket?: s3.IBucket;
+
+  /** The Firehose delivery stream; undefined when the events go to a CloudWatch Logs destination. */
+  public readonly deliveryStream?: firehose.CfnDeliveryStream;
+
+  /** The key encrypting the delivery stream's buffered data. */
+  public readonly streamKey?: kms.IKey;
+
+  /** The role Firehose uses to write to the bucket. */
+  public readonly deliveryRole?: iam.IRole;
+
+  /** The subscription filter on the control-plane log group. */
+  public readonly subscriptionFilter: logs.CfnSubscriptionFilter;
+
+  /** Days objects stay in the bucket this stack created; undefined for an existing bucket or a destination. */
+  public readonly retentionDays?: number;
+
+  /** The S3 key prefix of delivered audit events. */
+  public readonly objectPrefix?: string;
+
+  /** Alarm that fires when delivery to S3 falls behind; present when an alarm topic was given. */
+  public readonly deliveryAlarm?: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: AuditLogShippingProps) {
+    super(scope, id);
+    const problems = new PropProblems();
+    checkAuditLogOptions(problems, '', props, props.logGroupRetention, Stack.of(this).region);
+    problems.throwIfAny(this.node.path);
+
+    if (props.logsDestinationArn !== undefined) {
+      this.subscriptionFilter = new logs.CfnSubscriptionFilter(this, 'Subscription', {
+        logGroupName: props.logGroup.logGroupName,
+        destinationArn: props.logsDestinationArn,
+        filterPattern: AUDIT_EVENTS_PATTERN,
+      });
+      return;
+    }
+
+    const stack = Stack.of(this);
+    const prefixName = Token.isUnresolved(props.clusterName) ? 'cluster' : props.clusterName;
+    this.objectPrefix = `eks-audit/${prefixName}/`;
+    const errorPrefix = `eks-audit-errors/${prefixName}/`;
+
+    if (props.bucket) {
+      this.bucket = props.bucket;
+      this.bucketKey = props.bucketKey;
+    } else {
+      const created = this.createBucket(props);
+      this.bucket = created.bucket;
+      this.bucketKey = created.key;
+      this.accessLogsBucket = created.accessLogs;
+      this.retentionDays = created.retentionDays;
+    }
+    const bucket = this.bucket;
+    const bucketKey = this.bucketKey!;
+
+    const streamKey = new kms.Key(this, 'StreamKey', {
+      description: `Encrypts the audit events Firehose buffers for EKS cluster ${props.clusterName}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.streamKey = streamKey;
+
+    const deliveryRole = new iam.Role(this, 'DeliveryRole', {
+      description: `Firehose writes the audit events of EKS cluster ${props.clusterName} to S3`,
+      assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com', {
+        conditions: { StringEquals: { 'sts:ExternalId': Aws.ACCOUNT_ID } },
+      }),
+    });
+    this.deliveryRole = deliveryRole;
+    const objectResources = [bucket.arnForObjects(`${this.objectPrefix}*`), bucket.arnForObjects(`${errorPrefix}*`)];
+    const deliveryPolicy = new iam.ManagedPolicy(this, 'DeliveryPolicy', {
+      description: `Only what Firehose needs to write the audit events of EKS cluster ${props.clusterName} to one bucket`,
+      roles: [deliveryRole],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'WriteAuditObjects',
+          actions: ['s3:AbortMultipartUpload', 's3:PutObject'],
+          resources: objectResources,
+        }),
+        new iam.PolicyStatement({
+          sid: 'FindBucket',
+          actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+          resources: [bucket.bucketArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'EncryptThroughS3ForThisBucketOnly',
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [bucketKey.keyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
+            StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucket.bucketArn, `${bucket.bucketArn}/*`] },
+          },
+        }),
+      ],
+    });
+
+    if (this.accessLogsBucket) {
+      // Only the delivery role writes into the archive; anything else would be a forged audit record.
+      this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'DenyWritesExceptTheDeliveryRole',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects('*')],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': deliveryRole.roleArn } },
+      }));
+    }
+
+    const stream = new firehose.CfnDeliveryStream(this, 'DeliveryStream', {
+      deliveryStreamType: 'DirectPut',
+      deliveryStreamEncryptionConfigurationInput: { keyType: 'CUSTOMER_MANAGED_CMK', keyArn: streamKey.keyArn },
+      extendedS3DestinationConfiguration: {
+        bucketArn: bucket.bucketArn,
+        roleArn: deliveryRole.roleArn,
+        prefix: `${this.objectPrefix}!{timestamp:yyyy/MM/dd/HH}/`,
+        errorOutputPrefix: `${errorPrefix}!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/`,
+        bufferingHints: { intervalInSeconds: AUDIT_LOG_DEFAULTS.bufferSeconds, sizeInMBs: AUDIT_LOG_DEFAULTS.bufferMiB },
+        compressionFormat: 'GZIP',
+        encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: bucketKey.keyArn } },
+        processingConfiguration: {
+          enabled: true,
+          processors: [
+            // CloudWatch Logs sends gzipped batches; store the audit events themselves, one JSON per line.
+            { type: 'Decompression', parameters: [{ parameterName: 'CompressionFormat', parameterValue: 'GZIP' }] },
+            { type: 'CloudWatchLogProcessing', parameters: [{ parameterName: 'DataMessageExtraction', parameterValue: 'true' }] },
+          ],
+        },
+      },
+    });
+    stream.node.addDependency(deliveryPolicy);
+    applyAcknowledgements(auditArchiveAcknowledgements({
+      deliveryPolicy,
+      objectResources: objectResources.map((arn) => nagResourceName(stack, arn)),
+      bucket: this.accessLogsBucket ? bucket : undefined,
+      accessLogsBucket: this.accessLogsBucket,
+    }));
+    this.deliveryStream = stream;
+
+    const subscriptionRole = new iam.Role(this, 'SubscriptionRole', {
+      description: `CloudWatch Logs puts the audit events of EKS cluster ${props.clusterName} into one Firehose stream`,
+      assumedBy: new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`, {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
+      }),
+    });
+    const subscriptionPolicy = new iam.ManagedPolicy(this, 'SubscriptionPolicy', {
+      description: `Only PutRecord into the audit delivery stream of EKS cluster ${props.clusterName}`,
+      roles: [subscriptionRole],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'PutIntoTheAuditStream',
+          actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
+          resources: [stream.attrArn],
+        }),
+        // Writers into a stream encrypted with a customer managed key need the key through Firehose
+        // (required for streams created since 2026-04-20).
+        new iam.PolicyStatement({
+          sid: 'UseTheStreamKeyThroughFirehose',
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [streamKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `firehose.${stack.region}.amazonaws.com` } },
+        }),
+      ],
+    });
+
+    this.subscriptionFilter = new logs.CfnSubscriptionFilter(this, 'Subscription', {
+      logGroupName: props.logGroup.logGroupName,
+      destinationArn: stream.attrArn,
+      roleArn: subscriptionRole.roleArn,
+      filterPattern: AUDIT_EVENTS_PATTERN,
+    });
+    this.subscriptionFilter.node.addDependency(subscriptionPolicy);
+
+    if (props.alarmTopic) {
+      this.deliveryAlarm = new cloudwatch.Alarm(this, 'DeliveryStalledAlarm', {
+        alarmName: `${props.clusterName}-audit-delivery-stalled`,
+        alarmDescription: `Audit events of EKS cluster ${props.clusterName} have waited more than ${AUDIT_LOG_DEFAULTS.stalledAfter.toMinutes()} minutes ` +
+          'in Firehose: S3 delivery is failing (bucket policy, key policy or a deleted bucket). Check the delivery role and the error prefix.',
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/Firehose',
+          metricName: 'DeliveryToS3.DataFreshness',
+          dimensionsMap: { DeliveryStreamName: stream.ref },
+          statistic: 'Maximum',
+          period: Duration.minutes(5),
+        }),
+        threshold: AUDIT_LOG_DEFAULTS.stalledAfter.toSeconds(),
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      this.deliveryAlarm.addAlarmAction(new cw_actions.SnsAction(props.alarmTopic));
+    }
+  }
+
+  private createBucket(props: AuditLogShippingProps): { bucket: s3.Bucket; key: kms.Key; accessLogs: s3.Bucket; retentionDays: number } {
+    const retentionDays = (props.retention ?? AUDIT_LOG_DEFAULTS.retention).toDays();
+    const key = new kms.Key(this, 'BucketKey', {
+      description: `Encrypts the audit log archive of EKS cluster ${props.clusterName}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // Server access logs: SSE-S3, the only default encryption S3 log delivery supports.
+    const accessLogs = new s3.Bucket(this, 'AccessLogsBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{
+        id: 'expire-access-logs',
+        expiration: Duration.days(retentionDays),
+        noncurrentVersionExpiration: Duration.days(retentionDays),
+        abortIncompleteMultipartUploadAfter: Duration.days(7),
+      }],
+    });
+
+    const transitions = lifecycleTransitions(retentionDays);
+    const bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      objectLockEnabled: props.objectLock !== undefined ? true : undefined,
+      objectLockDefaultRetention: objectLockRetention(props.objectLock, retentionDays),
+      lifecycleRules: [{
+        id: 'archive-then-expire',
+        transitions,
+        expiration: Duration.days(retentionDays),
+        // A deleted or overwritten audit object stays recoverable for the whole retention.
+        noncurrentVersionExpiration: Duration.days(retentionDays),
+        abortIncompleteMultipartUploadAfter: Duration.days(7),
+      }],
+    });
+    // Written by hand, not through serverAccessLogsBucket: that helper switches between an ACL and
+    // a bucket policy on a feature flag, and the library must not depend on the consumer's flags.
+    const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
+    cfnBucket.loggingConfiguration = { destinationBucketName: accessLogs.bucketName, logFilePrefix: 'audit-bucket/' };
+    accessLogs.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'S3ServerAccessLogsOfTheAuditBucketOnly',
+      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [accessLogs.arnForObjects('audit-bucket/*')],
+      conditions: {
+        ArnLike: { 'aws:SourceArn': bucket.bucketArn },
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      },
+    }));
+    // Versions leave only by lifecycle expiry (which no bucket policy can stop), never by a request.
+    bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyDeletingAuditObjectVersions',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:DeleteObjectVersion'],
+      resources: [bucket.arnForObjects('*')],
+    }));
+    return { bucket, key, accessLogs, retentionDays };
+  }
+}
+
+/**
+ * Storage classes the archive moves through: Standard-IA after 30 days, Glacier Instant Retrieval
+ * after 90, Deep Archive after a year. Each step is taken only when objects would stay in that class
+ * for at least its minimum storage duration (30, 90 and 180 days) before expiring.
+ */
+export function lifecycleTransitions(retentionDays: number): s3.Transition[] {
+  const steps: Array<{ storageClass: s3.StorageClass; after: number; minimumStay: number }> = [
+    { storageClass: s3.StorageClass.INFREQUENT_ACCESS, after: 30, minimumStay: 30 },
+    { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, after: 90, minimumStay: 90 },
+    { storageClass: s3.StorageClass.DEEP_ARCHIVE, after: 365, minimumStay: 180 },
+  ];
+  return steps
+    .filter((s) => s.after + s.minimumStay <= retentionDays)
+    .map((s) => ({ storageClass: s.storageClass, transitionAfter: Duration.days(s.after) }));
+}
+
+function objectLockRetention(mode: AuditObjectLockMode | undefined, days: number): s3.ObjectLockRetention | undefined {
+  if (mode === undefined) { return undefined; }
+  return mode === AuditObjectLockMode.COMPLIANCE
+    ? s3.ObjectLockRetention.compliance(Duration.days(days))
+    : s3.ObjectLockRetention.governance(Duration.days(days));
+}
+
+/**
+ * How cdk-nag prints a resource ARN in a granular finding id: intrinsics as `<LogicalId.Attr>`,
+ * `Ref`s as `<LogicalId>`, pseudo parameters as `<AWS::Name>`.
+ */
+function nagResourceName(stack: Stack, arn: string): string {
+  const resolved = stack.resolve(arn);
+  if (typeof resolved === 'string') { return resolved; }
+  const parts: unknown[] = resolved?.['Fn::Join']?.[1] ?? [resolved];
+  return parts.map((p: any) => {
+    if (typeof p === 'string') { return p; }
+    if (p['Fn::GetAtt']) { return `<${p['Fn::GetAtt'].join('.')}>`; }
+    if (p.Ref) { return `<${p.Ref}>`; }
+    return JSON.stringify(p);
+  }).join('');
+}
