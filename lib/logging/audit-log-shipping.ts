@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -200,7 +200,7 @@ export class AuditLogShipping extends Construct {
     const deliveryRole = new iam.Role(this, 'DeliveryRole', {
       description: `Firehose writes the audit events of EKS cluster ${props.clusterName} to S3`,
       assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com', {
-        conditions: { StringEquals: { 'sts:ExternalId': Aws.ACCOUNT_ID } },
+        conditions: { StringEquals: { 'sts:ExternalId': stack.account } },
       }),
     });
     this.deliveryRole = deliveryRole;
@@ -277,7 +277,7 @@ export class AuditLogShipping extends Construct {
       description: `CloudWatch Logs puts the audit events of EKS cluster ${props.clusterName} into one Firehose stream`,
       assumedBy: new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`, {
         conditions: {
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          StringEquals: { 'aws:SourceAccount': stack.account },
           ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
         },
       }),
@@ -389,7 +389,7 @@ export class AuditLogShipping extends Construct {
       resources: [accessLogs.arnForObjects('audit-bucket/*')],
       conditions: {
         ArnLike: { 'aws:SourceArn': bucket.bucketArn },
-        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
       },
     }));
     // Versions leave only by lifecycle expiry (which no bucket policy can stop), never by a request.

@@ -61,8 +61,9 @@ export function patternStats(pattern: string): { regexes: number; wildcardSelect
   const counts = { regexes: 0, wildcardSelectors: 0 };
   const walk = (e: Expr): void => {
     if (e.kind === '&&' || e.kind === '||') { walk(e.left); walk(e.right); return; }
-    counts.wildcardSelectors += e.path.filter((s) => 'any' in s).length;
-    if (e.kind === 'cmp' && e.value.type === 'regex') { counts.regexes++; }
+    const leaf = e as Comparison | Predicate;
+    counts.wildcardSelectors += leaf.path.filter((s) => 'any' in s).length;
+    if (leaf.kind === 'cmp' && leaf.value.type === 'regex') { counts.regexes++; }
   };
   walk(parseFilterPattern(pattern));
   return counts;

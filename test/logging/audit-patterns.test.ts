@@ -1,0 +1,223 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { insightContribution, matchesFilterPattern, patternStats } from './cloudwatch-filter';
+import { HardenedEksCluster } from '../../lib';
+import { ADMISSION_POLICY_NAME } from '../../lib/manifests/admission-policy';
+import { MAX_FILTER_PATTERN_LENGTH, quote, secretReadPattern } from '../../lib/logging/audit-patterns';
+import { AUDIT_EVENTS_PATTERN } from '../../lib/private/defaults';
+import { PINNED_FEATURE_FLAGS } from '../fixtures';
+
+/** Falco's Kubernetes audit traces (minikube, 2018): one or more audit events per file, as JSON lines. */
+const SAMPLES_DIR = path.join(__dirname, '..', '..', '..', 'shared', 'testdata', 'k8s-audit-samples', 'falco-0.34.1');
+const SAMPLES: Array<{ name: string; line: string }> = fs.readdirSync(SAMPLES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .flatMap((f) => fs.readFileSync(path.join(SAMPLES_DIR, f), 'utf8').split('\n').filter((l) => l.trim() !== '')
+    .map((line, i) => ({ name: `${f.replace(/\.json$/, '')}#${i}`, line })));
+
+const ACCOUNT = '111122223333';
+
+/**
+ * An EKS-shaped audit event (audit.k8s.io/v1, IAM identity in user.extra), for what the Falco
+ * traces lack: 403s, reads of Secrets, admission denials, IAM role sessions.
+ */
+function eksEvent(e: {
+  verb: string; resource: string; subresource?: string; namespace?: string; name?: string;
+  username?: string; groups?: string[]; code?: number; reason?: string; message?: string;
+  requestObject?: object; responseObject?: object;
+}): string {
+  const username = e.username ?? `arn:aws:sts::${ACCOUNT}:assumed-role/Developer/alice`;
+  const iamUser = username.startsWith('arn:aws:sts::');
+  const code = e.code ?? 200;
+  return JSON.stringify({
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    level: e.requestObject || e.responseObject ? 'RequestResponse' : 'Metadata',
+    auditID: '5d2ab8b4-0000-4000-8000-000000000000',
+    stage: 'ResponseComplete',
+    requestURI: `/api/v1/namespaces/${e.namespace ?? 'team-a'}/${e.resource}`,
+    verb: e.verb,
+    user: {
+      username,
+      uid: iamUser ? `aws-iam-authenticator:${ACCOUNT}:AROAEXAMPLE` : undefined,
+      groups: e.groups ?? ['system:authenticated'],
+      extra: iamUser ? {
+        accessKeyId: ['ASIAEXAMPLE'],
+        arn: [username],
+        canonicalArn: [`arn:aws:iam::${ACCOUNT}:role/${username.split('/')[1]}`],
+        principalId: ['AROAEXAMPLE'],
+        sessionName: [username.split('/')[2]],
+      } : undefined,
+    },
+    sourceIPs: ['10.0.12.34'],
+    userAgent: 'kubectl/v1.36.0 (linux/amd64) kubernetes/abcdef0',
+    objectRef: { resource: e.resource, subresource: e.subresource, namespace: e.namespace ?? 'team-a', name: e.name, apiVersion: 'v1' },
+    responseStatus: code < 400
+      ? { metadata: {}, code }
+      : { metadata: {}, status: 'Failure', message: e.message ?? 'forbidden', reason: e.reason ?? 'Forbidden', code },
+    requestObject: e.requestObject,
+    responseObject: e.responseObject,
+    requestReceivedTimestamp: '2026-11-26T10:00:00.000000Z',
+    stageTimestamp: '2026-11-26T10:00:00.020000Z',
+    annotations: { 'authorization.k8s.io/decision': code === 403 ? 'forbid' : 'allow', 'authorization.k8s.io/reason': '' },
+  });
+}
+
+const binding = (kind: string, role: string, subjects: object[]) => ({
+  apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name: 'b' },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects,
+});
+const group = (name: string) => ({ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name });
+
+const CRAFTED: Record<string, string> = {
+  portForward: eksEvent({ verb: 'create', resource: 'pods', subresource: 'portforward', name: 'db-0' }),
+  debugContainer: eksEvent({ verb: 'patch', resource: 'pods', subresource: 'ephemeralcontainers', name: 'api-7d9' }),
+  execDenied: eksEvent({ verb: 'create', resource: 'pods', subresource: 'exec', name: 'api-7d9', code: 403 }),
+  podLogs: eksEvent({ verb: 'get', resource: 'pods', subresource: 'log', name: 'api-7d9' }),
+  podGet: eksEvent({ verb: 'get', resource: 'pods', name: 'api-7d9' }),
+  anonymousDenied: eksEvent({ verb: 'get', resource: 'namespaces', username: 'system:anonymous', groups: ['system:unauthenticated'], code: 403 }),
+  unauthenticatedGroupOnly: eksEvent({ verb: 'list', resource: 'pods', username: 'some-proxy', groups: ['system:unauthenticated'] }),
+  forbiddenList: eksEvent({ verb: 'list', resource: 'secrets', namespace: 'kube-system', code: 403,
+    message: 'secrets is forbidden: User "alice" cannot list resource "secrets" in API group "" in the namespace "kube-system"' }),
+  forbiddenOther: eksEvent({ verb: 'get', resource: 'configmaps', username: `arn:aws:sts::${ACCOUNT}:assumed-role/Ci/job`, code: 403 }),
+  roleBindingPatchAdmin: eksEvent({ verb: 'patch', resource: 'rolebindings', name: 'b', requestObject: { subjects: [group('devs')] },
+    responseObject: binding('RoleBinding', 'cluster-admin', [group('devs')]) }),
+  bindingToMasters: eksEvent({ verb: 'create', resource: 'clusterrolebindings', name: 'b',
+    requestObject: binding('ClusterRoleBinding', 'view', [group('devs'), group('system:masters')]) }),
+  bindingUpdateAdmin: eksEvent({ verb: 'update', resource: 'clusterrolebindings', name: 'b',
+    requestObject: binding('ClusterRoleBinding', 'cluster-admin', [group('ops')]) }),
+  apiserverReconcile: eksEvent({ verb: 'update', resource: 'clusterrolebindings', name: 'cluster-admin', username: 'system:apiserver',
+    groups: ['system:masters'], requestObject: binding('ClusterRoleBinding', 'cluster-admin', [group('system:masters')]) }),
+  bindingView: eksEvent({ verb: 'create', resource: 'rolebindings', name: 'b', requestObject: binding('RoleBinding', 'view', [group('devs')]) }),
+  bindingAdminDeleted: eksEvent({ verb: 'delete', resource: 'clusterrolebindings', name: 'b',
+    responseObject: binding('ClusterRoleBinding', 'cluster-admin', [group('ops')]) }),
+  secretGetByHuman: eksEvent({ verb: 'get', resource: 'secrets', name: 'db-password' }),
+  secretListByWorkload: eksEvent({ verb: 'list', resource: 'secrets', username: 'system:serviceaccount:team-a:app', groups: ['system:serviceaccounts'] }),
+  secretWatchByWorkload: eksEvent({ verb: 'watch', resource: 'secrets', username: 'system:serviceaccount:team-a:app', groups: ['system:serviceaccounts'] }),
+  secretGetByKubelet: eksEvent({ verb: 'get', resource: 'secrets', username: 'system:node:ip-10-0-1-2.ec2.internal', groups: ['system:nodes'] }),
+  secretListByController: eksEvent({ verb: 'list', resource: 'secrets', username: 'system:serviceaccount:kube-system:namespace-controller' }),
+  secretListByControllerManager: eksEvent({ verb: 'list', resource: 'secrets', username: 'system:kube-controller-manager' }),
+  secretReadByEks: eksEvent({ verb: 'list', resource: 'secrets', username: 'eks:kms-storage-migrator' }),
+  secretCreate: eksEvent({ verb: 'create', resource: 'secrets', name: 'db-password' }),
+  vapDenial: eksEvent({ verb: 'create', resource: 'pods', name: 'x', code: 422, reason: 'Invalid',
+    message: `pods "x" is forbidden: ValidatingAdmissionPolicy '${ADMISSION_POLICY_NAME}' with binding '${ADMISSION_POLICY_NAME}' denied request: containers must set runAsNonRoot` }),
+  vapDenialOfDeployment: eksEvent({ verb: 'create', resource: 'deployments', name: 'web', code: 422, reason: 'Invalid',
+    message: `deployments.apps "web" is forbidden: ValidatingAdmissionPolicy '${ADMISSION_POLICY_NAME}' with binding '${ADMISSION_POLICY_NAME}' denied request: hostPath volumes are not allowed` }),
+  psaDenial: eksEvent({ verb: 'create', resource: 'pods', name: 'web-1', code: 403, username: 'system:serviceaccount:kube-system:replicaset-controller',
+    message: 'pods "web-1" is forbidden: violates PodSecurity "restricted:v1.36": allowPrivilegeEscalation != false (container "web" must set securityContext.allowPrivilegeEscalation=false)' }),
+  otherPolicyDenial: eksEvent({ verb: 'create', resource: 'pods', name: 'x', code: 422, reason: 'Invalid',
+    message: 'pods "x" is forbidden: ValidatingAdmissionPolicy \'someone-elses-policy\' with binding \'b\' denied request: no' }),
+  invalidObject: eksEvent({ verb: 'create', resource: 'pods', name: 'x', code: 422, reason: 'Invalid',
+    message: 'Pod "x" is invalid: spec.containers[0].image: Required value' }),
+  breakGlass: eksEvent({ verb: 'get', resource: 'nodes', username: `arn:aws:sts::${ACCOUNT}:assumed-role/BreakGlass/oncall-bob` }),
+  breakGlassLookalike: eksEvent({ verb: 'get', resource: 'nodes', username: `arn:aws:sts::${ACCOUNT}:assumed-role/BreakGlassReadOnly/eve` }),
+  breakGlassOtherAccount: eksEvent({ verb: 'get', resource: 'nodes', username: 'arn:aws:sts::444455556666:assumed-role/BreakGlass/eve' }),
+};
+
+const ALL = [...SAMPLES, ...Object.entries(CRAFTED).map(([name, line]) => ({ name, line }))];
+
+/** Resolves Fn::Join and pseudo parameters the way CloudFormation would in the test account. */
+function resolve(value: any): string {
+  if (typeof value === 'string') { return value; }
+  if (value['Fn::Join']) { return value['Fn::Join'][1].map(resolve).join(value['Fn::Join'][0]); }
+  const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::AccountId': ACCOUNT, 'AWS::Region': 'eu-west-1' };
+  if (value.Ref && pseudo[value.Ref]) { return pseudo[value.Ref]; }
+  const logGroupName = value.Ref && template.toJSON().Resources[value.Ref]?.Properties?.LogGroupName;
+  if (logGroupName) { return logGroupName; }
+  throw new Error(`cannot resolve ${JSON.stringify(value)}`);
+}
+
+// The patterns as deployed: read from the template of a cluster with a break-glass role.
+const app = new App({ context: { ...PINNED_FEATURE_FLAGS, 'aws:cdk:disable-asset-staging': true } });
+const stack = new Stack(app, 'Patterns', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+new HardenedEksCluster(stack, 'Cluster', {
+  breakGlassAdminRole: iam.Role.fromRoleArn(stack, 'BreakGlass', `arn:aws:iam::${ACCOUNT}:role/BreakGlass`),
+});
+const template = Template.fromStack(stack);
+const filters = Object.values(template.findResources('AWS::Logs::MetricFilter')) as any[];
+const PATTERNS: Record<string, string> = Object.fromEntries(filters.map((f) => [
+  f.Properties.MetricTransformations[0].MetricName, resolve(f.Properties.FilterPattern),
+]));
+const [rule] = Object.values(template.findResources('AWS::CloudWatch::InsightRule')) as any[];
+const SUBSCRIPTION = (Object.values(template.findResources('AWS::Logs::SubscriptionFilter'))[0] as any).Properties.FilterPattern;
+
+function matching(pattern: string): string[] {
+  return ALL.filter((e) => matchesFilterPattern(pattern, e.line)).map((e) => e.name).sort();
+}
+
+describe('audit detections against Kubernetes audit events', () => {
+  test('the samples and crafted events are all loaded', () => {
+    expect(SAMPLES.length).toBe(52);
+    expect(Object.keys(PATTERNS).sort()).toEqual(
+      ['AdmissionDenials', 'AnonymousRequests', 'BreakGlassUse', 'ClusterAdminBindings', 'ExecIntoPod', 'SecretReads']);
+  });
+
+  test('ExecIntoPod: exec, attach, port-forward and debug containers, allowed or denied; not logs or reads of pods', () => {
+    expect(matching(PATTERNS.ExecIntoPod)).toEqual(['attach_pod#0', 'debugContainer', 'execDenied', 'exec_pod#0', 'portForward']);
+  });
+
+  test('AnonymousRequests: system:anonymous, or the system:unauthenticated group', () => {
+    expect(matching(PATTERNS.AnonymousRequests)).toEqual(['anonymousDenied', 'anonymous_creates_namespace_foo#0', 'unauthenticatedGroupOnly']);
+  });
+
+  test('ClusterAdminBindings: grants of cluster-admin or system:masters by create, update or patch; not the API server\'s reconciliation', () => {
+    expect(matching(PATTERNS.ClusterAdminBindings)).toEqual(['attach_cluster_admin_role#0', 'bindingToMasters', 'bindingUpdateAdmin', 'roleBindingPatchAdmin']);
+  });
+
+  test('SecretReads: get, list and watch by principals outside the allow-list', () => {
+    expect(matching(PATTERNS.SecretReads)).toEqual(['forbiddenList', 'secretGetByHuman', 'secretListByWorkload', 'secretWatchByWorkload']);
+  });
+
+  test('SecretReads: a custom allow-list replaces the default', () => {
+    const pattern = secretReadPattern(['system:serviceaccount:team-a:*']);
+    expect(matching(pattern)).toContain('secretListByController');
+    expect(matching(pattern)).not.toContain('secretListByWorkload');
+  });
+
+  test('AdmissionDenials: the library\'s policy and Pod Security Admission; not other policies or invalid objects', () => {
+    expect(matching(PATTERNS.AdmissionDenials)).toEqual(['psaDenial', 'vapDenial', 'vapDenialOfDeployment']);
+  });
+
+  test('BreakGlassUse: sessions of that role in this account only', () => {
+    expect(matching(PATTERNS.BreakGlassUse)).toEqual(['breakGlass']);
+  });
+
+  test('ForbiddenBursts: every 403 counts for its principal, nothing else counts', () => {
+    const ruleBody = JSON.parse(resolve(rule.Properties.RuleBody));
+    const counted = ALL.map((e) => [e.name, insightContribution(ruleBody, e.line)] as const).filter(([, c]) => c !== undefined);
+    expect(counted.map(([n, c]) => `${n}:${c}`).sort()).toEqual([
+      `anonymousDenied:system:anonymous`,
+      `execDenied:arn:aws:sts::${ACCOUNT}:assumed-role/Developer/alice`,
+      `forbiddenList:arn:aws:sts::${ACCOUNT}:assumed-role/Developer/alice`,
+      `forbiddenOther:arn:aws:sts::${ACCOUNT}:assumed-role/Ci/job`,
+      'psaDenial:system:serviceaccount:kube-system:replicaset-controller',
+    ]);
+    expect(ruleBody.LogGroupNames).toEqual(['/aws/eks/Patterns-Cluster-AD8AAA76/cluster']);
+  });
+
+  test('the subscription ships every audit event and nothing else', () => {
+    expect(SUBSCRIPTION).toBe(AUDIT_EVENTS_PATTERN);
+    const shipped = ALL.filter((e) => matchesFilterPattern(SUBSCRIPTION, e.line)).map((e) => e.name);
+    expect(shipped).toHaveLength(ALL.length - 1);
+    expect(ALL.filter((e) => !shipped.includes(e.name)).map((e) => e.name)).toEqual(['fal_01_003#0']);
+    expect(matchesFilterPattern(SUBSCRIPTION, 'time="2026-11-26T10:00:00Z" level=info msg="access granted" arn="arn:aws:iam::1:role/x"')).toBe(false);
+  });
+
+  test('every pattern stays inside CloudWatch quotas: 1024 characters, 2 regexes, 3 wildcard selectors', () => {
+    for (const pattern of [...Object.values(PATTERNS), SUBSCRIPTION]) {
+      expect(pattern.length).toBeLessThanOrEqual(MAX_FILTER_PATTERN_LENGTH);
+      const stats = patternStats(pattern);
+      expect(stats.regexes).toBeLessThanOrEqual(2);
+      expect(stats.wildcardSelectors).toBeLessThanOrEqual(3);
+    }
+    // At most five filters with a regex per log group.
+    expect(Object.values(PATTERNS).filter((p) => patternStats(p).regexes > 0).length).toBeLessThanOrEqual(5);
+  });
+
+  test('quote escapes what JSON escapes', () => {
+    expect(quote('a"b\\c')).toBe('"a\\"b\\\\c"');
+  });
+});
