@@ -13,7 +13,7 @@ import { createHardenedVpc } from './network';
 import {
   checkAddonVersion, checkClusterName, checkPublicCidrs, checkRetention, checkVersionAndLayer,
 } from './validation';
-import { AuditDetections, AuditDetectionsOptions } from '../logging/audit-detections';
+import { AuditDetections, AuditDetectionsOptions, checkAuditDetectionsOptions } from '../logging/audit-detections';
 import { AuditLogOptions, AuditLogShipping } from '../logging/audit-log-shipping';
 import { checkAuditLogOptions } from '../logging/audit-validation';
 import { createEncryptedLogGroup } from '../logging/encrypted-log-group';
@@ -421,6 +421,14 @@ export class HardenedEksCluster extends Construct {
     facts.extendedSupport = props.upgradeSupport === UpgradeSupportType.EXTENDED;
     facts.clusterAdmins = (props.clusterAdmins ?? []).length;
     facts.breakGlass = props.breakGlassAdminRole !== undefined;
+    facts.auditShipping = !this.auditLog ? 'off'
+      : props.auditLog?.logsDestinationArn !== undefined ? 'logs-destination'
+        : props.auditLog?.bucket ? 'existing-bucket' : 'stack-bucket';
+    facts.auditRetentionDays = this.auditLog?.retentionDays;
+    facts.auditObjectLock = props.auditLog?.objectLock;
+    facts.auditDetections = Object.keys(this.auditDetections.alarms);
+    facts.auditDetectionsOff = [...this.auditDetections.disabled];
+    facts.guardDuty = props.guardDuty ? (props.guardDuty.detectorId === undefined ? 'new-detector' : 'existing-detector') : undefined;
     attachReport(this);
 
     applyAcknowledgements([
@@ -440,6 +448,7 @@ export class HardenedEksCluster extends Construct {
     checkPublicCidrs(problems, endpointAccess.isPublic, endpointAccess.publicCidrs);
     checkRetention(problems, 'controlPlaneLogRetention', props.controlPlaneLogRetention);
     checkRetention(problems, 'flowLogRetention', props.flowLogRetention);
+    checkAuditDetectionsOptions(problems, 'auditDetections.', props.auditDetections ?? {});
     if (props.auditLogShipping === false && props.auditLog !== undefined) {
       problems.add('auditLog', 'options while auditLogShipping is false',
         'auditLog configures shipping, which auditLogShipping: false turns off. Remove one of the two.');

@@ -147,17 +147,8 @@ export class AuditDetections extends Construct {
   constructor(scope: Construct, id: string, props: AuditDetectionsProps) {
     super(scope, id);
     const problems = new PropProblems();
-    for (const spec of DETECTIONS) { checkDetectionSettings(problems, spec.key, props[spec.key]); }
-    const secretReaders = props.secretReaders ?? DEFAULT_SECRET_READERS;
-    const secretPattern = secretReadPattern(secretReaders);
-    if (secretReaders.some((r) => r.length === 0 || (r.includes('*') && r.indexOf('*') !== r.length - 1))) {
-      problems.add('secretReaders', secretReaders,
-        'Each entry is a username, or a prefix ending in one `*` (CloudWatch treats a `*` elsewhere as a literal character). Remove empty entries.');
-    }
-    if (secretPattern.length > MAX_FILTER_PATTERN_LENGTH) {
-      problems.add('secretReaders', `${secretReaders.length} entries (pattern of ${secretPattern.length} characters)`,
-        `CloudWatch Logs filter patterns hold at most ${MAX_FILTER_PATTERN_LENGTH} characters. Use prefixes ending in * to cover several names with one entry.`);
-    }
+    checkAuditDetectionsOptions(problems, '', props);
+    const secretPattern = secretReadPattern(props.secretReaders ?? DEFAULT_SECRET_READERS);
     problems.throwIfAny(this.node.path);
 
     const stack = Stack.of(this);
@@ -260,5 +251,23 @@ export class AuditDetections extends Construct {
       case 'breakGlassUse': return roleUsePattern(Aws.PARTITION, Aws.ACCOUNT_ID, breakGlassRole!.roleName);
       default: throw new Error(`no pattern for ${key}`);
     }
+  }
+}
+
+/**
+ * Checks thresholds, periods and the secret-reader allow-list; `prefix` is how the user reaches
+ * the options (`auditDetections.` on HardenedEksCluster).
+ */
+export function checkAuditDetectionsOptions(problems: PropProblems, prefix: string, options: AuditDetectionsOptions): void {
+  for (const spec of DETECTIONS) { checkDetectionSettings(problems, `${prefix}${spec.key}`, options[spec.key]); }
+  const secretReaders = options.secretReaders ?? DEFAULT_SECRET_READERS;
+  const secretPattern = secretReadPattern(secretReaders);
+  if (secretReaders.some((r) => r.length === 0 || (r.includes('*') && r.indexOf('*') !== r.length - 1))) {
+    problems.add(`${prefix}secretReaders`, secretReaders,
+      'Each entry is a username, or a prefix ending in one `*` (CloudWatch treats a `*` elsewhere as a literal character). Remove empty entries.');
+  }
+  if (secretPattern.length > MAX_FILTER_PATTERN_LENGTH) {
+    problems.add(`${prefix}secretReaders`, `${secretReaders.length} entries (pattern of ${secretPattern.length} characters)`,
+      `CloudWatch Logs filter patterns hold at most ${MAX_FILTER_PATTERN_LENGTH} characters. Use prefixes ending in * to cover several names with one entry.`);
   }
 }

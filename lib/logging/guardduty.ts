@@ -3,6 +3,7 @@ import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { applyAcknowledgements, awsCustomResourceAcknowledgements } from '../nag/acknowledgements';
 import { PropProblems } from '../private/errors';
 
 /**
@@ -96,7 +97,7 @@ export class GuardDutyEksProtection extends Construct {
       parameters: { DetectorId: existing, Features: GUARDDUTY_EKS_FEATURES },
       physicalResourceId: cr.PhysicalResourceId.of(`guardduty-eks-protection-${existing}`),
     };
-    new cr.AwsCustomResource(this, 'EnableEksFeatures', {
+    const enable = new cr.AwsCustomResource(this, 'EnableEksFeatures', {
       onCreate: call,
       onUpdate: call,
       // Deleting the stack leaves the features on: turning off threat detection is not a cleanup.
@@ -106,5 +107,6 @@ export class GuardDutyEksProtection extends Construct {
       })]),
       installLatestAwsSdk: false,
     });
+    applyAcknowledgements(awsCustomResourceAcknowledgements(enable));
   }
 }

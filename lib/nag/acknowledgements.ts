@@ -228,3 +228,40 @@ export function auditArchiveAcknowledgements(parts: {
   }
   return acks;
 }
+
+/** Construct id of aws-cdk-lib's AwsCustomResource singleton Lambda in a stack. */
+const AWS_CUSTOM_RESOURCE_FUNCTION = 'AWS679f53fac002430cb0da5b7982bd2287';
+
+/**
+ * Acknowledgements for aws-cdk-lib's AwsCustomResource plumbing, used only where CloudFormation has
+ * no resource for a setting (GuardDuty features on an existing detector): its per-stack singleton
+ * Lambda and role, and the inline policy the custom resource attaches.
+ */
+export function awsCustomResourceAcknowledgements(customResource: IConstruct): LibraryAcknowledgement[] {
+  const acks: LibraryAcknowledgement[] = [];
+  const fn = Stack.of(customResource).node.tryFindChild(AWS_CUSTOM_RESOURCE_FUNCTION);
+  const fnCfn = fn && cfnResourceOf(fn);
+  const roleCfn = fn?.node.tryFindChild('ServiceRole') && cfnResourceOf(fn.node.findChild('ServiceRole'));
+  const policy = customResource.node.tryFindChild('CustomResourcePolicy');
+  const policyCfn = policy && cfnResourceOf(policy);
+  const plumbing = 'aws-cdk-lib creates this AwsCustomResource Lambda and its role; the library cannot change them without forking custom-resources. ' +
+    'CloudFormation invokes it only while deploying, to make one API call.';
+  if (roleCfn) {
+    acks.push({ resource: roleCfn, ruleId: MANAGED_POLICY('service-role/AWSLambdaBasicExecutionRole'), reason: `${plumbing} The managed policy only lets it write its own logs.` });
+  }
+  if (fnCfn) {
+    for (const pack of LAMBDA_COMPLIANCE_PACKS) {
+      acks.push({ resource: fnCfn, ruleId: `${pack}-LambdaConcurrency`, reason: `${plumbing} Only CloudFormation invokes it, once per deployment of the resource.` });
+      acks.push({ resource: fnCfn, ruleId: `${pack}-LambdaDLQ`, reason: `${plumbing} CloudFormation waits for its answer and reports a failure itself; there is no event to lose.` });
+    }
+    for (const pack of COMPLIANCE_PACKS) {
+      acks.push({ resource: fnCfn, ruleId: `${pack}-LambdaInsideVPC`, reason: `${plumbing} It only calls a public AWS API (no data in a VPC); placing it in one would add ENIs and a VPC-access policy, not isolation.` });
+    }
+  }
+  if (policyCfn) {
+    for (const pack of COMPLIANCE_PACKS) {
+      acks.push({ resource: policyCfn, ruleId: `${pack}-IAMNoInlinePolicy`, reason: `${plumbing} The inline policy holds the one action of this call on one resource, and is attached to that Lambda's role only.` });
+    }
+  }
+  return acks;
+}

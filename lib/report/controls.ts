@@ -107,7 +107,29 @@ export const CONTROLS: readonly Control[] = [
   { id: 'Runtime-lockdown', source: BP, title: 'Keep kernel lockdown and SELinux enforcing on nodes', weakenedBy: [WARNINGS.kernelLockdownOff, WARNINGS.hardenedSysctlOverridden], weakened: (f) => f.some((c) => c.nodeGroups.some((n) => n.lockdownOff || n.sysctlOverride)), assess: (f) => ifNodes(f, 'settings.kernel.lockdown integrity, CIS Bottlerocket sysctls; HardenedEks-BottlerocketUserData') },
   { id: 'Infra-access', source: BP, title: 'Minimize access to worker nodes', weakenedBy: [WARNINGS.ssmAccess, WARNINGS.bootstrapContainers], weakened: (f) => f.some((c) => c.nodeGroups.some((n) => n.ssm || n.bootstrapContainers)), assess: (f) => ifNodes(f, 'no SSH, admin container off, control container off; HardenedEks-NodegroupNoRemoteAccess') },
   { id: 'Data-volumes', source: BP, title: 'Encrypt node volumes at rest', assess: (f) => ifNodes(f, 'gp3 volumes encrypted with the cluster\'s node volume key; HardenedEks-NodegroupEncryptedVolumes') },
-  { id: 'Detective-audit-alarms', source: BP, title: 'Alarm on suspicious audit events and keep audit logs out of reach', assess: () => yours('audit log shipping and alarms are not part of this release; export /aws/eks/<name>/cluster yourself') },
+  {
+    id: 'Detective-audit-archive', source: BP, title: 'Keep audit logs out of reach of the cluster\'s account', weakenedBy: [WARNINGS.auditLogNotShipped],
+    weakened: (f) => f.some((c) => c.auditShipping === 'off'),
+    assess: (f) => {
+      const c = f.find((x) => x.auditShipping !== 'off') ?? f[0];
+      if (!c || c.auditShipping === 'off') { return yours('auditLogShipping is false: audit events stay in the control-plane log group only'); }
+      if (c.auditShipping === 'existing-bucket') { return { status: 'enforced-by-option', by: 'AuditLogShipping: Firehose to your existing (log-archive) bucket and key' }; }
+      if (c.auditShipping === 'logs-destination') { return { status: 'enforced-by-option', by: 'AuditLogShipping: subscription to a CloudWatch Logs destination in another account' }; }
+      return byDefault(`AuditLogShipping: Firehose (CMK) to S3 (SSE-KMS CMK, versioned, deletes of versions denied, TLS only, access logged), ` +
+        `${c.auditRetentionDays} days${c.auditObjectLock ? `, Object Lock ${c.auditObjectLock}` : ''}`);
+    },
+  },
+  {
+    id: 'Detective-audit-alarms', source: BP, title: 'Alarm on suspicious audit events', weakenedBy: [WARNINGS.auditDetectionOff],
+    weakened: (f) => f.some((c) => c.auditDetectionsOff.length > 0),
+    assess: (f) => byDefault(`AuditDetections: ${[...new Set(f.flatMap((c) => c.auditDetections))].join(', ')}; alarms to a KMS-encrypted SNS topic`),
+  },
+  {
+    id: 'Detective-guardduty', source: BP, title: 'Turn on GuardDuty EKS Protection (audit log and runtime monitoring)',
+    assess: (f) => f.some((c) => c.guardDuty)
+      ? { status: 'enforced-by-option', by: `GuardDutyEksProtection: EKS_AUDIT_LOGS and RUNTIME_MONITORING with EKS_ADDON_MANAGEMENT on ${f.some((c) => c.guardDuty === 'existing-detector') ? 'the existing detector' : 'a new detector'}` }
+      : yours('set guardDuty: GuardDutyDetector.create(), or GuardDutyDetector.existing(id) where the account already has a detector'),
+  },
   { id: 'Infra-versions', source: BP, title: 'Stay on supported Kubernetes versions', weakenedBy: [WARNINGS.extendedSupport], weakened: (f) => f.some((c) => c.extendedSupport), assess: () => byDefault('upgrade policy STANDARD; versions past support refused') },
   { id: 'Availability-deletion', source: BP, title: 'Protect the cluster from accidental deletion', weakenedBy: [WARNINGS.deletionProtectionOff], weakened: (f) => f.some((c) => !c.deletionProtection), assess: () => byDefault('deletion protection on, cluster retained; HardenedEks-DeletionProtection') },
 ];

@@ -18,6 +18,13 @@ export interface ClusterFacts {
   namespaces: Array<{ name: string; baseline: boolean; requireDigests: boolean }>;
   serviceAccounts: Array<{ ref: string; identity: string; automount: boolean }>;
   namespaceGrants: number;
+  /** Where audit events are shipped: a bucket of this stack, an existing bucket, a CloudWatch Logs destination, or nowhere. */
+  auditShipping: 'stack-bucket' | 'existing-bucket' | 'logs-destination' | 'off';
+  auditRetentionDays?: number;
+  auditObjectLock?: string;
+  auditDetections: string[];
+  auditDetectionsOff: string[];
+  guardDuty?: 'new-detector' | 'existing-detector';
 }
 
 const FACTS = new WeakMap<IConstruct, ClusterFacts>();
@@ -40,6 +47,9 @@ export function factsOf(cluster: IConstruct, clusterName?: string): ClusterFacts
       namespaces: [],
       serviceAccounts: [],
       namespaceGrants: 0,
+      auditShipping: 'stack-bucket',
+      auditDetections: [],
+      auditDetectionsOff: [],
     };
     FACTS.set(cluster, facts);
   }

@@ -55,6 +55,11 @@ describe('examples/basic', () => {
       ClusterFlowLogKey075E8360: 'AWS::KMS::Key',
       ClusterFlowLogGroup28D7828C: 'AWS::Logs::LogGroup',
       ClusterNodeVolumeKey59B4C3D6: 'AWS::KMS::Key',
+      ClusterAuditLogBucketDBB5644C: 'AWS::S3::Bucket',
+      ClusterAuditLogAccessLogsBucket3B52417E: 'AWS::S3::Bucket',
+      ClusterAuditLogBucketKey65009476: 'AWS::KMS::Key',
+      ClusterAuditLogStreamKeyA2445F74: 'AWS::KMS::Key',
+      ClusterAuditDetectionsAlarmTopicKeyC083475F: 'AWS::KMS::Key',
     };
     for (const [logicalId, type] of Object.entries(pinned)) {
       expect({ logicalId, type: json[logicalId]?.Type, deletion: json[logicalId]?.DeletionPolicy })
@@ -64,6 +69,18 @@ describe('examples/basic', () => {
     for (const type of new Set(Object.values(pinned))) {
       const ids = Object.entries(json).filter(([, r]: [string, any]) => r.Type === type).map(([id]) => id).sort();
       expect(ids).toEqual(Object.keys(pinned).filter((id) => pinned[id] === type).sort());
+    }
+  });
+
+  test('the logical ids of the audit shipping and alarm resources never change (stateless, but renamed ones lose data in flight or subscriptions)', () => {
+    const json = template.toJSON().Resources;
+    const pinned: Record<string, string> = {
+      ClusterAuditLogDeliveryStream72112282: 'AWS::KinesisFirehose::DeliveryStream',
+      ClusterAuditLogSubscription67186AC8: 'AWS::Logs::SubscriptionFilter',
+      ClusterAuditDetectionsAlarmTopicD6235F96: 'AWS::SNS::Topic',
+    };
+    for (const [logicalId, type] of Object.entries(pinned)) {
+      expect({ logicalId, type: json[logicalId]?.Type }).toEqual({ logicalId, type });
     }
   });
 

@@ -2,12 +2,22 @@ import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as fs from 'fs';
 import * as path from 'path';
 import { nagPacks } from '../../examples/basic';
-import { HardenedEksCluster } from '../../lib';
+import { GuardDutyDetector, HardenedEksCluster } from '../../lib';
 import {
-  cloudFormationValidatorAcknowledgements, clusterPlumbingAcknowledgements, cniRoleAcknowledgements, LibraryAcknowledgement,
+  auditArchiveAcknowledgements, awsCustomResourceAcknowledgements, cloudFormationValidatorAcknowledgements, clusterPlumbingAcknowledgements, cniRoleAcknowledgements, LibraryAcknowledgement,
   natRouteAcknowledgements, nodeRoleAcknowledgements,
 } from '../../lib/nag/acknowledgements';
 import { fastApp } from '../fixtures';
+
+function auditAcknowledgements(cluster: HardenedEksCluster): LibraryAcknowledgement[] {
+  const bucket = `<${Stack.of(cluster).getLogicalId(cluster.auditLog!.bucket!.node.defaultChild as CfnResource)}.Arn>`;
+  return auditArchiveAcknowledgements({
+    deliveryPolicy: cluster.auditLog!.node.findChild('DeliveryPolicy'),
+    objectResources: [`${bucket}/eks-audit/${cluster.clusterName}/*`, `${bucket}/eks-audit-errors/${cluster.clusterName}/*`],
+    bucket: cluster.auditLog!.bucket,
+    accessLogsBucket: cluster.auditLog!.accessLogsBucket,
+  });
+}
 
 function libraryAcknowledgements(cluster: HardenedEksCluster): LibraryAcknowledgement[] {
   return [
@@ -15,6 +25,7 @@ function libraryAcknowledgements(cluster: HardenedEksCluster): LibraryAcknowledg
     ...natRouteAcknowledgements(cluster.node.findChild('Vpc') as any),
     ...cniRoleAcknowledgements(cluster.vpcCniRole),
     ...nodeRoleAcknowledgements(cluster.defaultNodeGroup!.role, false),
+    ...auditAcknowledgements(cluster),
   ];
 }
 
@@ -84,7 +95,9 @@ describe('library acknowledgements', () => {
     expect(readme).toContain(`${acks.length} acknowledged cdk-nag findings`);
     expect(readme).toContain(`${plumbing} on aws-cdk-lib's own plumbing`);
     expect(readme).toContain(`${nat} on the NAT gateways' default routes`);
-    expect(readme).toContain(`${acks.length - plumbing - nat} AWS managed policies EKS requires`);
+    const audit = auditAcknowledgements(cluster).length;
+    expect(readme).toContain(`${audit} on the audit archive`);
+    expect(readme).toContain(`${acks.length - plumbing - nat - audit} AWS managed policies EKS requires`);
   });
 
   test('the CloudFormation validator acknowledgement is on the cluster resource only', () => {
@@ -113,4 +126,15 @@ test('without the library VPC there are no NAT route acknowledgements', () => {
     .filter((c) => c.node.path.endsWith('DefaultRoute'))
     .filter((c) => c.node.metadata.some((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY));
   expect(acknowledgedOnRoutes).toEqual([]);
+});
+
+test('GuardDuty on an existing detector adds exactly the AwsCustomResource acknowledgements', () => {
+  const app = fastApp();
+  const stack = new Stack(app, 'Test');
+  const cluster = new HardenedEksCluster(stack, 'Cluster', { guardDuty: GuardDutyDetector.existing('12abc34d567e8fa901bc2d34e56789f0') });
+  const acks = awsCustomResourceAcknowledgements(cluster.guardDuty!.node.findChild('EnableEksFeatures'))
+    .map((a) => `${a.ruleId} @ ${a.resource.node.path}`);
+  const found = allFindingsIgnoringAcknowledgements(stack).filter((f) => f.includes('GuardDuty') || f.includes('AWS679f53fac002430cb0da5b7982bd2287'));
+  expect(found).toEqual(acks.sort());
+  expect(acks).toHaveLength(11);
 });

@@ -117,6 +117,19 @@ describe('buildReport', () => {
     expect(status('3.2.7')).toBe('not-applicable');
   });
 
+  test('audit shipping off and detections off weaken their controls; GuardDuty is an option', () => {
+    const facts = factsOf(new Stack(), 'x');
+    facts.auditShipping = 'off';
+    facts.auditDetectionsOff = ['execIntoPod'];
+    facts.guardDuty = 'existing-detector';
+    const report = buildReport('S', [facts], [{ id: WARNINGS.auditLogNotShipped, message: 'not shipped' }]);
+    const control = (id: string) => report.controls.find((c) => c.id === id)!;
+    expect(control('Detective-audit-archive').status).toBe('weakened');
+    expect(control('Detective-audit-archive').warnings).toEqual([`${WARNINGS.auditLogNotShipped}: not shipped`]);
+    expect(control('Detective-audit-alarms').status).toBe('weakened');
+    expect(control('Detective-guardduty')).toEqual(expect.objectContaining({ status: 'enforced-by-option', by: expect.stringMatching(/existing detector/) }));
+  });
+
   test('the HTML escapes what it shows', () => {
     const facts = factsOf(new Stack(), '<script>');
     expect(renderHtml(buildReport('<b>', [facts], []))).not.toContain('<script>');

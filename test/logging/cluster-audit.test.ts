@@ -1,0 +1,80 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations as AssertAnnotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AuditObjectLockMode, GuardDutyDetector, HardenedEksCluster, HardenedEksClusterProps } from '../../lib';
+import { WARNINGS } from '../../lib/private/defaults';
+import { fastApp, synthCluster } from '../fixtures';
+
+describe('HardenedEksCluster audit evidence', () => {
+  describe('by default', () => {
+    const { cluster, template, stack } = synthCluster();
+
+    test('ships the control-plane log group\'s audit events to a bucket of the stack, seven years', () => {
+      expect(cluster.auditLog).toBeDefined();
+      expect(cluster.auditLog!.retentionDays).toBe(2557);
+      template.hasResourceProperties('AWS::Logs::SubscriptionFilter', { LogGroupName: { Ref: Match.stringLikeRegexp('^ClusterControlPlaneLogGroup') } });
+      template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 1);
+    });
+
+    test('alarms on the audit log, including a stalled delivery, all to one topic', () => {
+      expect(Object.keys(cluster.auditDetections.alarms)).toHaveLength(6);
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as any[];
+      expect(alarms).toHaveLength(7);
+      const topic = stack.resolve((cluster.auditDetections.alarmTopic as any).topicArn);
+      for (const alarm of alarms) { expect(alarm.Properties.AlarmActions).toEqual([topic]); }
+    });
+
+    test('configures no GuardDuty and warns about nothing audit-related', () => {
+      expect(cluster.guardDuty).toBeUndefined();
+      template.resourceCountIs('AWS::GuardDuty::Detector', 0);
+      const warnings = AssertAnnotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
+      expect(warnings.filter((w) => /auditLogNotShipped|auditDetectionOff/.test(w))).toEqual([]);
+    });
+  });
+
+  test('a break-glass role gets its own alarm', () => {
+    const app = fastApp();
+    const stack = new Stack(app, 'Test');
+    const breakGlassAdminRole = new iam.Role(stack, 'BreakGlass', { assumedBy: new iam.AccountRootPrincipal() });
+    const cluster = new HardenedEksCluster(stack, 'Cluster', { breakGlassAdminRole, auditLog: { objectLock: AuditObjectLockMode.GOVERNANCE } });
+    expect(Object.keys(cluster.auditDetections.alarms)).toContain('breakGlassUse');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: { 'Fn::Join': ['', Match.arrayWith([{ Ref: Match.stringLikeRegexp('^BreakGlass') }])] },
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', { ObjectLockEnabled: true });
+  });
+
+  test('turning shipping off is a named choice that leaves a warning; GuardDuty on a new detector', () => {
+    const { cluster, stack, template } = synthCluster({ auditLogShipping: false, guardDuty: GuardDutyDetector.create() });
+    expect(cluster.auditLog).toBeUndefined();
+    template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 0);
+    template.resourceCountIs('AWS::S3::Bucket', 0);
+    template.resourceCountIs('AWS::GuardDuty::Detector', 1);
+    AssertAnnotations.fromStack(stack).hasWarning('/Test/Cluster',
+      Match.stringLikeRegexp(`auditLogShipping is false.*\\[ack: ${WARNINGS.auditLogNotShipped}\\]`));
+  });
+
+  describe('bad input is refused with the prop path', () => {
+    const fails = (props: HardenedEksClusterProps, ...messages: RegExp[]) => {
+      let message = '';
+      try { synthCluster(props); } catch (e) { message = (e as Error).message; }
+      expect(message).not.toBe('');
+      for (const m of messages) { expect(message).toMatch(m); }
+    };
+
+    test('fails when the audit retention is shorter than controlPlaneLogRetention', () => {
+      fails({ controlPlaneLogRetention: logs.RetentionDays.TWO_YEARS, auditLog: { retention: Duration.days(365) } },
+        /auditLog\.retention: received "365 days"/, /keeps events 731 days/);
+    });
+
+    test('fails when auditLog is set while shipping is off', () => {
+      fails({ auditLogShipping: false, auditLog: { retention: Duration.days(3650) } }, /auditLog: received "options while auditLogShipping is false"/);
+    });
+
+    test('fails when a detection threshold is below 1', () => {
+      fails({ auditDetections: { forbiddenBursts: { threshold: 0 } } }, /Invalid props for Test\/Cluster /, /auditDetections\.forbiddenBursts\.threshold: received 0/);
+    });
+  });
+});
