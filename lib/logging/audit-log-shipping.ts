@@ -260,6 +260,8 @@ export class AuditLogShipping extends Construct {
             // CloudWatch Logs sends gzipped batches; store the audit events themselves, one JSON per line.
             { type: 'Decompression', parameters: [{ parameterName: 'CompressionFormat', parameterValue: 'GZIP' }] },
             { type: 'CloudWatchLogProcessing', parameters: [{ parameterName: 'DataMessageExtraction', parameterValue: 'true' }] },
+            // A newline after each record, so objects are JSON lines that Athena and jq read as they are.
+            { type: 'AppendDelimiterToRecord' },
           ],
         },
       },
@@ -392,14 +394,17 @@ export class AuditLogShipping extends Construct {
         StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
       },
     }));
-    // Versions leave only by lifecycle expiry (which no bucket policy can stop), never by a request.
-    bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyDeletingAuditObjectVersions',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['s3:DeleteObjectVersion'],
-      resources: [bucket.arnForObjects('*')],
-    }));
+    // Versions leave only by lifecycle expiry (which no bucket policy can stop), never by a request:
+    // the audit objects, and the record of who read them.
+    for (const b of [bucket, accessLogs]) {
+      b.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'DenyDeletingObjectVersions',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:DeleteObjectVersion'],
+        resources: [b.arnForObjects('*')],
+      }));
+    }
     return { bucket, key, accessLogs, retentionDays };
   }
 }

@@ -64,6 +64,7 @@ describe('AuditLogShipping, default bucket in the stack', () => {
           Processors: [
             { Type: 'Decompression', Parameters: [{ ParameterName: 'CompressionFormat', ParameterValue: 'GZIP' }] },
             { Type: 'CloudWatchLogProcessing', Parameters: [{ ParameterName: 'DataMessageExtraction', ParameterValue: 'true' }] },
+            { Type: 'AppendDelimiterToRecord' },
           ],
         },
       }),
@@ -104,11 +105,11 @@ describe('AuditLogShipping, default bucket in the stack', () => {
   test('bucket policy: TLS 1.2+ only, only the delivery role writes, nobody deletes object versions', () => {
     const policy = (Object.values(template.findResources('AWS::S3::BucketPolicy', {
       Properties: { Bucket: { Ref: Match.stringLikeRegexp('AuditLogBucket(?!Key)') } },
-    })).find((p: any) => JSON.stringify(p).includes('DenyDeletingAuditObjectVersions')) as any).Properties.PolicyDocument.Statement;
+    })).find((p: any) => JSON.stringify(p).includes('DenyDeletingObjectVersions')) as any).Properties.PolicyDocument.Statement;
     const bySid = (sid: string) => policy.find((s: any) => s.Sid === sid);
     expect(policy.some((s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
     expect(policy.some((s: any) => s.Effect === 'Deny' && s.Condition?.NumericLessThan?.['s3:TlsVersion'] === 1.2)).toBe(true);
-    expect(bySid('DenyDeletingAuditObjectVersions')).toEqual(expect.objectContaining({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:DeleteObjectVersion' }));
+    expect(bySid('DenyDeletingObjectVersions')).toEqual(expect.objectContaining({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:DeleteObjectVersion' }));
     expect(bySid('DenyWritesExceptTheDeliveryRole')).toEqual(expect.objectContaining({
       Effect: 'Deny', Action: 's3:PutObject',
       Condition: { ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [expect.stringMatching(/AuditLogDeliveryRole/), 'Arn'] } } },
@@ -121,6 +122,11 @@ describe('AuditLogShipping, default bucket in the stack', () => {
     })) as any[];
     expect(accessLogs.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(2557);
     expect(accessLogs.Properties.PublicAccessBlockConfiguration.RestrictPublicBuckets).toBe(true);
+    expect(accessLogs.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('AuditLogAccessLogsBucket') },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DenyDeletingObjectVersions', Effect: 'Deny', Action: 's3:DeleteObjectVersion' })]) },
+    });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
         Sid: 'S3ServerAccessLogsOfTheAuditBucketOnly',
