@@ -1,8 +1,12 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { HardenedEksCluster } from '../../lib';
+import { AuditLogShipping, AuditObjectLockMode, GuardDutyDetector, GuardDutyEksProtection, HardenedEksCluster } from '../../lib';
 import { PINNED_FEATURE_FLAGS } from '../fixtures';
 
 /**
@@ -42,5 +46,31 @@ test('the validator really runs in this setup: an unknown property fails the syn
   (cluster.cluster.node.defaultChild as any).addPropertyOverride('NotAProperty', 1);
   expect(() => app.synth()).toThrow(/'NotAProperty' was unexpected/);
   expect(validatorFindings(outdir).join('\n')).toContain("'NotAProperty' was unexpected");
+  fs.rmSync(outdir, { recursive: true, force: true });
+});
+
+test('the audit evidence options pass the CloudFormation validator too', () => {
+  const { app, outdir } = strictApp();
+  const stack = new Stack(app, 'Strict');
+  const breakGlassAdminRole = new iam.Role(stack, 'BreakGlass', { assumedBy: new iam.AccountRootPrincipal() });
+  new HardenedEksCluster(stack, 'Cluster', {
+    clusterName: 'strict',
+    breakGlassAdminRole,
+    auditLog: { objectLock: AuditObjectLockMode.COMPLIANCE, retention: Duration.days(3653) },
+    guardDuty: GuardDutyDetector.create(),
+  });
+  const other = new Stack(app, 'StrictArchive');
+  const logGroup = new logs.LogGroup(other, 'Lg', { logGroupName: '/aws/eks/other/cluster' });
+  new AuditLogShipping(other, 'ToArchive', {
+    logGroup, clusterName: 'other',
+    bucket: s3.Bucket.fromBucketName(other, 'Archive', 'org-log-archive'),
+    bucketKey: kms.Key.fromKeyArn(other, 'ArchiveKey', 'arn:aws:kms:eu-west-1:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+  });
+  new AuditLogShipping(other, 'ToDestination', {
+    logGroup, clusterName: 'other', logsDestinationArn: 'arn:aws:logs:eu-west-1:999988887777:destination:audit',
+  });
+  new GuardDutyEksProtection(other, 'GuardDuty', { detector: GuardDutyDetector.existing('12abc34d567e8fa901bc2d34e56789f0') });
+  expect(() => app.synth()).not.toThrow();
+  expect(validatorFindings(outdir)).toEqual([]);
   fs.rmSync(outdir, { recursive: true, force: true });
 });
