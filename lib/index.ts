@@ -13,3 +13,4 @@ export {
 export { AuditLogOptions, AuditLogShipping, AuditLogShippingProps, AuditObjectLockMode } from './logging/audit-log-shipping';
 export { AuditDetections, AuditDetectionsOptions, AuditDetectionsProps, AuditDetectionSettings } from './logging/audit-detections';
 export { GuardDutyDetector, GuardDutyEksProtection, GuardDutyEksProtectionProps } from './logging/guardduty';
+export { EvidenceResources } from './logging/evidence-tampering';

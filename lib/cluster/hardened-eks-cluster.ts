@@ -406,6 +406,27 @@ export class HardenedEksCluster extends Construct {
     if (props.guardDuty) {
       this.guardDuty = new GuardDutyEksProtection(this, 'GuardDuty', { detector: props.guardDuty });
     }
+    // Silence is only news once the cluster exists and logs.
+    this.auditDetections.alarms.auditEventsStopped?.node.addDependency(cfnCluster);
+    const shipping = this.auditLog;
+    const ownArchive = shipping?.accessLogsBucket !== undefined;
+    this.auditDetections.watchEvidence({
+      logGroupNames: [this.controlPlaneLogGroup.logGroupName, ...(shipping?.deliveryErrorLogGroup ? [shipping.deliveryErrorLogGroup.logGroupName] : [])],
+      clusterNames: [clusterName],
+      bucketNames: ownArchive ? [shipping!.bucket!.bucketName, shipping!.accessLogsBucket!.bucketName] : [],
+      keyArns: [
+        controlPlaneLogs.key.keyArn, this.secretsKey.keyArn,
+        ...(ownArchive ? [shipping!.bucketKey!.keyArn] : []),
+        ...(shipping?.streamKey ? [shipping.streamKey.keyArn] : []),
+        // Without its key the topic cannot deliver a single alarm.
+        ...(this.auditDetections.topicKey ? [this.auditDetections.topicKey.keyArn] : []),
+      ],
+      deliveryStreamNames: shipping?.deliveryStream ? [shipping.deliveryStream.ref] : [],
+      alarmNames: [
+        ...Object.values(this.auditDetections.alarms).map((a) => a.alarmName),
+        ...(shipping?.deliveryAlarm ? [shipping.deliveryAlarm.alarmName] : []),
+      ],
+    });
 
     // aws-eks-v2's own entry for the kubectl provider's role: cluster admin by design.
     const kubectlEntry = this.cluster.node.tryFindChild('ClusterAdminRoleAccess');
@@ -428,6 +449,7 @@ export class HardenedEksCluster extends Construct {
     facts.auditObjectLock = props.auditLog?.objectLock;
     facts.auditDetections = Object.keys(this.auditDetections.alarms);
     facts.auditDetectionsOff = [...this.auditDetections.disabled];
+    facts.auditOwnTopic = props.auditDetections?.alarmTopic !== undefined;
     facts.guardDuty = props.guardDuty ? (props.guardDuty.detectorId === undefined ? 'new-detector' : 'existing-detector') : undefined;
     attachReport(this);
 
@@ -448,7 +470,7 @@ export class HardenedEksCluster extends Construct {
     checkPublicCidrs(problems, endpointAccess.isPublic, endpointAccess.publicCidrs);
     checkRetention(problems, 'controlPlaneLogRetention', props.controlPlaneLogRetention);
     checkRetention(problems, 'flowLogRetention', props.flowLogRetention);
-    checkAuditDetectionsOptions(problems, 'auditDetections.', props.auditDetections ?? {});
+    checkAuditDetectionsOptions(problems, 'auditDetections.', props.auditDetections ?? {}, props.breakGlassAdminRole !== undefined);
     if (props.auditLogShipping === false && props.auditLog !== undefined) {
       problems.add('auditLog', 'options while auditLogShipping is false',
         'auditLog configures shipping, which auditLogShipping: false turns off. Remove one of the two.');

@@ -1,6 +1,7 @@
 import { Annotations, ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,6 +12,7 @@ import {
   forbiddenByPrincipalRule, MAX_FILTER_PATTERN_LENGTH, roleUsePattern, secretReadPattern,
 } from './audit-patterns';
 import { checkDetectionSettings } from './audit-validation';
+import { EvidenceResources, tamperingPatterns } from './evidence-tampering';
 import { WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
 
@@ -63,8 +65,22 @@ export interface AuditDetectionsOptions {
   readonly secretReads?: AuditDetectionSettings;
   /** Requests denied by the library's admission policy or by Pod Security Admission. @default - on, threshold 1 */
   readonly admissionDenials?: AuditDetectionSettings;
-  /** Any request made with the break-glass admin role (only when the cluster has one). @default - on, threshold 1, 1-minute period */
+  /** Any request made with the break-glass admin role; only valid with a break-glass role. @default - on when there is a role, threshold 1, 1-minute period */
   readonly breakGlassUse?: AuditDetectionSettings;
+  /**
+   * Fewer than `threshold` events reach the control-plane log group in each of `evaluationPeriods`
+   * periods (missing data counts as breaching): control-plane logging was turned off or broke.
+   * @default - on, fewer than 1 event in each of 3 periods of 5 minutes
+   */
+  readonly auditEventsStopped?: AuditDetectionSettings;
+  /**
+   * CloudTrail records of API calls that switch off or destroy the evidence (log group, its filters
+   * and retention, the cluster's logging, the archive buckets' policies and lifecycle, the keys,
+   * the delivery stream, these alarms), matched by EventBridge rules. Needs a CloudTrail trail
+   * recording management events in the account. Only `enabled` applies.
+   * @default - on
+   */
+  readonly evidenceTampering?: AuditDetectionSettings;
 
   /**
    * Usernames allowed to read Secrets without an alarm: exact names, or prefixes ending in `*`.
@@ -106,6 +122,7 @@ interface DetectionSpec {
   readonly alarmSuffix: string;
   readonly threshold: number;
   readonly period: Duration;
+  readonly evaluationPeriods?: number;
   readonly describe: string;
 }
 
@@ -117,7 +134,11 @@ const DETECTIONS: readonly DetectionSpec[] = [
   { key: 'secretReads', id: 'SecretReads', alarmSuffix: 'secret-reads', threshold: 1, period: Duration.minutes(5), describe: 'A principal outside the allow-list read, listed or watched Secrets.' },
   { key: 'admissionDenials', id: 'AdmissionDenials', alarmSuffix: 'admission-denials', threshold: 1, period: Duration.minutes(5), describe: 'The library\'s admission policy or Pod Security Admission denied a request: a workload tried something forbidden.' },
   { key: 'breakGlassUse', id: 'BreakGlassUse', alarmSuffix: 'break-glass-use', threshold: 1, period: Duration.minutes(1), describe: 'The break-glass admin role made a request to the cluster.' },
+  { key: 'auditEventsStopped', id: 'AuditEventsStopped', alarmSuffix: 'events-stopped', threshold: 1, period: Duration.minutes(5), evaluationPeriods: 3, describe: 'Too few events reach the control-plane log group: control-plane logging was turned off, or the log group broke. A running cluster logs all the time.' },
 ];
+
+/** Detections that are not a metric alarm; their settings allow only `enabled`. */
+const ENABLE_ONLY: ReadonlyArray<keyof AuditDetectionsOptions> = ['evidenceTampering'];
 
 /**
  * Alarms on the Kubernetes audit events attackers leave: metric filters on the control-plane log
@@ -144,10 +165,15 @@ export class AuditDetections extends Construct {
   /** The detections turned off on purpose. */
   public readonly disabled: string[] = [];
 
+  /** The EventBridge rules watching for tampering with the evidence (see `watchEvidence`). */
+  public readonly tamperingRules: events.Rule[] = [];
+
+  private readonly watchTampering: boolean;
+
   constructor(scope: Construct, id: string, props: AuditDetectionsProps) {
     super(scope, id);
     const problems = new PropProblems();
-    checkAuditDetectionsOptions(problems, '', props);
+    checkAuditDetectionsOptions(problems, '', props, props.breakGlassRole !== undefined);
     const secretPattern = secretReadPattern(props.secretReaders ?? DEFAULT_SECRET_READERS);
     problems.throwIfAny(this.node.path);
 
@@ -161,8 +187,8 @@ export class AuditDetections extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
       });
       key.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'CloudWatchAlarmsOfThisAccountPublish',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        sid: 'AlarmsAndRulesOfThisAccountPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
@@ -182,9 +208,21 @@ export class AuditDetections extends Construct {
           ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
         },
       }));
+      topic.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'EventBridgeRulesOfThisAccountOnly',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
+        },
+      }));
       this.topicKey = key;
       this.alarmTopic = topic;
     }
+    this.watchTampering = props.evidenceTampering?.enabled !== false;
+    if (!this.watchTampering) { this.disabled.push('evidenceTampering'); }
 
     const namespace = `CdkHardenedEks/${props.clusterName}`;
     const action = new cw_actions.SnsAction(this.alarmTopic);
@@ -197,17 +235,24 @@ export class AuditDetections extends Construct {
       }
       const period = settings.period ?? spec.period;
       let metric: cloudwatch.IMetric;
+      let insightRule: cloudwatch.CfnInsightRule | undefined;
       if (spec.key === 'forbiddenBursts') {
         const rule = new cloudwatch.CfnInsightRule(this, `${spec.id}Rule`, {
-          ruleName: `${props.clusterName}-audit-forbidden-by-principal`,
+          ruleName: `${props.clusterName}-audit-403-by-principal`,
           ruleState: 'ENABLED',
           ruleBody: stack.toJsonString(forbiddenByPrincipalRule(props.logGroup.logGroupName)),
         });
+        insightRule = rule;
         metric = new cloudwatch.MathExpression({
           expression: `INSIGHT_RULE_METRIC('${rule.ruleName}', 'MaxContributorValue')`,
           usingMetrics: {},
           period,
           label: '403 Forbidden responses of the top principal',
+        });
+      } else if (spec.key === 'auditEventsStopped') {
+        metric = new cloudwatch.Metric({
+          namespace: 'AWS/Logs', metricName: 'IncomingLogEvents',
+          dimensionsMap: { LogGroupName: props.logGroup.logGroupName }, statistic: 'Sum', period,
         });
       } else {
         const pattern = this.patternOf(spec.key, secretPattern, props.breakGlassRole);
@@ -221,16 +266,18 @@ export class AuditDetections extends Construct {
         metric = filter.metric({ statistic: 'Sum', period });
       }
       const threshold = settings.threshold ?? spec.threshold;
+      const silence = spec.key === 'auditEventsStopped';
       const alarm = new cloudwatch.Alarm(this, `${spec.id}Alarm`, {
         alarmName: `${props.clusterName}-audit-${spec.alarmSuffix}`,
-        alarmDescription: `${spec.describe} Threshold ${threshold} per ${period.toHumanString()}. ` +
+        alarmDescription: `${spec.describe} Threshold: ${silence ? 'fewer than ' : ''}${threshold} per ${period.toHumanString()}. ` +
           'Find the events with CloudWatch Logs Insights on the control-plane log group; the README of cdk-hardened-eks says how to tune this detection.',
         metric,
         threshold,
-        evaluationPeriods: settings.evaluationPeriods ?? 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        evaluationPeriods: settings.evaluationPeriods ?? spec.evaluationPeriods ?? 1,
+        comparisonOperator: silence ? cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: silence ? cloudwatch.TreatMissingData.BREACHING : cloudwatch.TreatMissingData.NOT_BREACHING,
       });
+      if (insightRule) { alarm.node.addDependency(insightRule); }
       alarm.addAlarmAction(action);
       this.alarms[spec.key] = alarm;
     }
@@ -241,6 +288,29 @@ export class AuditDetections extends Construct {
     }
   }
 
+  /**
+   * Watches CloudTrail for API calls that switch off or destroy these resources (one EventBridge
+   * rule per service, notifying the alarm topic). HardenedEksCluster calls it with the log group,
+   * the cluster, the archive and its keys; call it yourself when you use this construct alone.
+   * Does nothing when `evidenceTampering` is turned off. Returns the rules it created.
+   */
+  public watchEvidence(resources: EvidenceResources): events.Rule[] {
+    if (!this.watchTampering) { return []; }
+    const topicArn = this.alarmTopic.topicArn;
+    const rules: events.Rule[] = [];
+    for (const [name, pattern] of Object.entries(tamperingPatterns(resources))) {
+      const rule = new events.Rule(this, `Tampering${name}Rule`, {
+        description: `CloudTrail records of API calls that could switch off or destroy audit evidence (${name.toLowerCase()})`,
+        eventPattern: pattern as events.EventPattern,
+      });
+      // A target of our own, so that no broader topic policy is granted than the one above.
+      rule.addTarget({ bind: () => ({ arn: topicArn }) });
+      rules.push(rule);
+    }
+    this.tamperingRules.push(...rules);
+    return rules;
+  }
+
   private patternOf(key: DetectionSpec['key'], secretPattern: string, breakGlassRole?: iam.IRole): string {
     switch (key) {
       case 'execIntoPod': return execIntoPodPattern();
@@ -248,7 +318,8 @@ export class AuditDetections extends Construct {
       case 'clusterAdminBindings': return clusterAdminBindingPattern();
       case 'secretReads': return secretPattern;
       case 'admissionDenials': return admissionDenialPattern();
-      case 'breakGlassUse': return roleUsePattern(Aws.PARTITION, Aws.ACCOUNT_ID, breakGlassRole!.roleName);
+      // The role's own account: an organisation's break-glass role may live in another one.
+      case 'breakGlassUse': return roleUsePattern(Aws.PARTITION, breakGlassRole!.env.account, breakGlassRole!.roleName);
       default: throw new Error(`no pattern for ${key}`);
     }
   }
@@ -258,8 +329,20 @@ export class AuditDetections extends Construct {
  * Checks thresholds, periods and the secret-reader allow-list; `prefix` is how the user reaches
  * the options (`auditDetections.` on HardenedEksCluster).
  */
-export function checkAuditDetectionsOptions(problems: PropProblems, prefix: string, options: AuditDetectionsOptions): void {
+export function checkAuditDetectionsOptions(problems: PropProblems, prefix: string, options: AuditDetectionsOptions, hasBreakGlassRole: boolean): void {
   for (const spec of DETECTIONS) { checkDetectionSettings(problems, `${prefix}${spec.key}`, options[spec.key]); }
+  if (options.breakGlassUse !== undefined && !hasBreakGlassRole) {
+    problems.add(`${prefix}breakGlassUse`, options.breakGlassUse,
+      'There is no break-glass role to watch, so these settings would be ignored. Set breakGlassAdminRole on the cluster (breakGlassRole on AuditDetections), or remove breakGlassUse.');
+  }
+  for (const key of ENABLE_ONLY) {
+    const settings = options[key] as AuditDetectionSettings | undefined;
+    const extra = settings ? (['threshold', 'period', 'evaluationPeriods'] as const).filter((k) => settings[k] !== undefined) : [];
+    if (extra.length > 0) {
+      problems.add(`${prefix}${key}`, settings,
+        `${key} matches single API calls with EventBridge rules, so ${extra.join(', ')} would be ignored. Set only enabled.`);
+    }
+  }
   const secretReaders = options.secretReaders ?? DEFAULT_SECRET_READERS;
   const secretPattern = secretReadPattern(secretReaders);
   if (secretReaders.some((r) => r.length === 0 || (r.includes('*') && r.indexOf('*') !== r.length - 1))) {

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,8 +8,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { createHash } from 'crypto';
 import { checkAuditLogOptions } from './audit-validation';
 import { applyAcknowledgements, auditArchiveAcknowledgements } from '../nag/acknowledgements';
+import { createEncryptedLogGroup } from './encrypted-log-group';
 import { AUDIT_LOG_DEFAULTS, AUDIT_EVENTS_PATTERN } from '../private/defaults';
 import { PropProblems } from '../private/errors';
 
@@ -42,7 +44,7 @@ export interface AuditLogOptions {
    * How long audit objects are kept in the bucket this stack creates, after which they expire.
    * Must be at least the control-plane log group's retention: the archive outlives the working copy.
    *
-   * @default Duration.days(2557) (seven years)
+   * @default - seven years (2557 days), or the control-plane log group's retention when that is longer
    */
   readonly retention?: Duration;
 
@@ -157,6 +159,12 @@ export class AuditLogShipping extends Construct {
   /** Alarm that fires when delivery to S3 falls behind; present when an alarm topic was given. */
   public readonly deliveryAlarm?: cloudwatch.Alarm;
 
+  /** The topic the delivery alarm notifies (on a HardenedEksCluster, the audit detections' topic). */
+  public readonly alarmTopic?: sns.ITopic;
+
+  /** The log group Firehose writes delivery errors to (S3 or KMS access denied, for example). */
+  public readonly deliveryErrorLogGroup?: logs.ILogGroup;
+
   constructor(scope: Construct, id: string, props: AuditLogShippingProps) {
     super(scope, id);
     const problems = new PropProblems();
@@ -173,9 +181,9 @@ export class AuditLogShipping extends Construct {
     }
 
     const stack = Stack.of(this);
-    const prefixName = Token.isUnresolved(props.clusterName) ? 'cluster' : props.clusterName;
-    this.objectPrefix = `eks-audit/${prefixName}/`;
-    const errorPrefix = `eks-audit-errors/${prefixName}/`;
+    this.objectPrefix = `eks-audit/${props.clusterName}/`;
+    const errorPrefix = `eks-audit-errors/${props.clusterName}/`;
+    this.alarmTopic = props.alarmTopic;
 
     if (props.bucket) {
       this.bucket = props.bucket;
@@ -198,6 +206,9 @@ export class AuditLogShipping extends Construct {
     this.streamKey = streamKey;
 
     const deliveryRole = new iam.Role(this, 'DeliveryRole', {
+      // An archive in another account names this role in its bucket and key policies: give it a
+      // name known before deployment.
+      roleName: props.bucket ? deliveryRoleName(stack.stackName, props.clusterName) : undefined,
       description: `Firehose writes the audit events of EKS cluster ${props.clusterName} to S3`,
       assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com', {
         conditions: { StringEquals: { 'sts:ExternalId': stack.account } },
@@ -224,7 +235,8 @@ export class AuditLogShipping extends Construct {
           actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
           resources: [bucketKey.keyArn],
           conditions: {
-            StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
+            // The key's region: an archive bucket may live in another region than this stack.
+            StringEquals: { 'kms:ViaService': `s3.${bucketKey.env.region}.amazonaws.com` },
             StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucket.bucketArn, `${bucket.bucketArn}/*`] },
           },
         }),
@@ -237,11 +249,35 @@ export class AuditLogShipping extends Construct {
         sid: 'DenyWritesExceptTheDeliveryRole',
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
-        actions: ['s3:PutObject'],
+        actions: ['s3:PutObject', 's3:ReplicateObject', 's3:ReplicateDelete'],
         resources: [bucket.arnForObjects('*')],
         conditions: { ArnNotEquals: { 'aws:PrincipalArn': deliveryRole.roleArn } },
       }));
     }
+
+    // Delivery failures (S3 or KMS access denied) are only visible here; the error prefix holds
+    // records that failed processing.
+    const errorLogs = createEncryptedLogGroup(this, {
+      keyId: 'DeliveryErrorLogKey',
+      logGroupId: 'DeliveryErrorLogGroup',
+      logGroupName: `/aws/kinesisfirehose/${props.clusterName}-eks-audit`,
+      retention: logs.RetentionDays.ONE_YEAR,
+      keyDescription: `Encrypts the Firehose delivery error log of the audit events of EKS cluster ${props.clusterName}`,
+    });
+    this.deliveryErrorLogGroup = errorLogs.logGroup;
+    const errorStream = new logs.LogStream(this, 'DeliveryErrorLogStream', {
+      logGroup: errorLogs.logGroup,
+      logStreamName: 'S3Delivery',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    deliveryPolicy.addStatements(new iam.PolicyStatement({
+      sid: 'WriteDeliveryErrors',
+      actions: ['logs:PutLogEvents'],
+      resources: [stack.formatArn({
+        service: 'logs', resource: 'log-group', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        resourceName: `${errorLogs.logGroup.logGroupName}:log-stream:${errorStream.logStreamName}`,
+      })],
+    }));
 
     const stream = new firehose.CfnDeliveryStream(this, 'DeliveryStream', {
       deliveryStreamType: 'DirectPut',
@@ -253,6 +289,7 @@ export class AuditLogShipping extends Construct {
         errorOutputPrefix: `${errorPrefix}!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/`,
         bufferingHints: { intervalInSeconds: AUDIT_LOG_DEFAULTS.bufferSeconds, sizeInMBs: AUDIT_LOG_DEFAULTS.bufferMiB },
         compressionFormat: 'GZIP',
+        cloudWatchLoggingOptions: { enabled: true, logGroupName: errorLogs.logGroup.logGroupName, logStreamName: errorStream.logStreamName },
         encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: bucketKey.keyArn } },
         processingConfiguration: {
           enabled: true,
@@ -280,7 +317,7 @@ export class AuditLogShipping extends Construct {
       assumedBy: new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`, {
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          ArnLike: { 'aws:SourceArn': props.logGroup.logGroupArn },
         },
       }),
     });
@@ -293,8 +330,9 @@ export class AuditLogShipping extends Construct {
           actions: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
           resources: [stream.attrArn],
         }),
-        // Writers into a stream encrypted with a customer managed key need the key through Firehose
-        // (required for streams created since 2026-04-20).
+        // Writers into a stream encrypted with a customer managed key need the key through Firehose,
+        // per an AWS notice on Firehose CMK encryption (2026) seen quoted in public issue trackers;
+        // not verified in the AWS documentation or by a deployment.
         new iam.PolicyStatement({
           sid: 'UseTheStreamKeyThroughFirehose',
           actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
@@ -316,7 +354,7 @@ export class AuditLogShipping extends Construct {
       this.deliveryAlarm = new cloudwatch.Alarm(this, 'DeliveryStalledAlarm', {
         alarmName: `${props.clusterName}-audit-delivery-stalled`,
         alarmDescription: `Audit events of EKS cluster ${props.clusterName} have waited more than ${AUDIT_LOG_DEFAULTS.stalledAfter.toMinutes()} minutes ` +
-          'in Firehose: S3 delivery is failing (bucket policy, key policy or a deleted bucket). Check the delivery role and the error prefix.',
+          'in Firehose: S3 delivery is failing (bucket policy, key policy or a deleted bucket). The delivery error log group says why.',
         metric: new cloudwatch.Metric({
           namespace: 'AWS/Firehose',
           metricName: 'DeliveryToS3.DataFreshness',
@@ -334,12 +372,24 @@ export class AuditLogShipping extends Construct {
   }
 
   private createBucket(props: AuditLogShippingProps): { bucket: s3.Bucket; key: kms.Key; accessLogs: s3.Bucket; retentionDays: number } {
-    const retentionDays = (props.retention ?? AUDIT_LOG_DEFAULTS.retention).toDays();
+    // Never shorter than the log group it archives.
+    const retentionDays = props.retention?.toDays()
+      ?? Math.max(AUDIT_LOG_DEFAULTS.retention.toDays(), props.logGroupRetention ?? 0);
     const key = new kms.Key(this, 'BucketKey', {
       description: `Encrypts the audit log archive of EKS cluster ${props.clusterName}`,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Destroying the key would make every archived object unreadable, Object Lock or not. Someone
+    // must first rewrite this key policy (PutKeyPolicy, in CloudTrail and watched by the
+    // evidence-tampering rule) and then wait the 7-day minimum before deletion.
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyDisablingOrDeletingTheArchiveKey',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:DisableKey', 'kms:ScheduleKeyDeletion'],
+      resources: ['*'],
+    }));
 
     // Server access logs: SSE-S3, the only default encryption S3 log delivery supports.
     const accessLogs = new s3.Bucket(this, 'AccessLogsBucket', {
@@ -353,8 +403,11 @@ export class AuditLogShipping extends Construct {
       lifecycleRules: [{
         id: 'expire-access-logs',
         expiration: Duration.days(retentionDays),
-        noncurrentVersionExpiration: Duration.days(retentionDays),
+        noncurrentVersionExpiration: Duration.days(1),
         abortIncompleteMultipartUploadAfter: Duration.days(7),
+      }, {
+        id: 'remove-expired-delete-markers',
+        expiredObjectDeleteMarker: true,
       }],
     });
 
@@ -375,9 +428,13 @@ export class AuditLogShipping extends Construct {
         id: 'archive-then-expire',
         transitions,
         expiration: Duration.days(retentionDays),
-        // A deleted or overwritten audit object stays recoverable for the whole retention.
-        noncurrentVersionExpiration: Duration.days(retentionDays),
+        // Nobody can delete or overwrite an object (bucket policy), so a version becomes noncurrent
+        // only by this rule's expiry: remove it a day later, not a second retention later.
+        noncurrentVersionExpiration: Duration.days(1),
         abortIncompleteMultipartUploadAfter: Duration.days(7),
+      }, {
+        id: 'remove-expired-delete-markers',
+        expiredObjectDeleteMarker: true,
       }],
     });
     // Written by hand, not through serverAccessLogsBucket: that helper switches between an ACL and
@@ -394,14 +451,14 @@ export class AuditLogShipping extends Construct {
         StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
       },
     }));
-    // Versions leave only by lifecycle expiry (which no bucket policy can stop), never by a request:
+    // Objects leave only by lifecycle expiry (which no bucket policy can stop), never by a request:
     // the audit objects, and the record of who read them.
     for (const b of [bucket, accessLogs]) {
       b.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'DenyDeletingObjectVersions',
+        sid: 'DenyDeletingObjects',
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
-        actions: ['s3:DeleteObjectVersion'],
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
         resources: [b.arnForObjects('*')],
       }));
     }
@@ -446,4 +503,13 @@ function nagResourceName(stack: Stack, arn: string): string {
     if (p.Ref) { return `<${p.Ref}>`; }
     return JSON.stringify(p);
   }).join('');
+}
+
+/**
+ * The delivery role's name when an archive in another account must name it: stable, at most 64
+ * characters, unique per stack and cluster.
+ */
+export function deliveryRoleName(stackName: string, clusterName: string): string {
+  const hash = createHash('sha256').update(`${stackName}/${clusterName}`).digest('hex').slice(0, 10);
+  return `eks-audit-delivery-${hash}`;
 }

@@ -15,10 +15,13 @@ export const MAX_FILTER_PATTERN_LENGTH = 1024;
 
 /** Control-plane and EKS identities that read Secrets as part of running the cluster. */
 export const DEFAULT_SECRET_READERS: readonly string[] = [
-  // kube-controller-manager, and the controllers it runs under their own service accounts
-  // (namespace deletion, quota counting, token cleanup, garbage collection list Secrets).
+  // kube-controller-manager, and the controllers it runs under their own service accounts that
+  // list or watch Secrets (namespace deletion, garbage collection, quota counting, token cleanup).
   'system:kube-controller-manager',
-  'system:serviceaccount:kube-system:*',
+  'system:serviceaccount:kube-system:namespace-controller',
+  'system:serviceaccount:kube-system:generic-garbage-collector',
+  'system:serviceaccount:kube-system:resourcequota-controller',
+  'system:serviceaccount:kube-system:legacy-service-account-token-cleaner',
   // The API server itself, and kubelets fetching the Secrets of pods on their node (the Node
   // authorizer limits each kubelet to those).
   'system:apiserver',
@@ -69,14 +72,17 @@ export function forbiddenByPrincipalRule(logGroupName: string): Record<string, u
 /**
  * A ClusterRoleBinding or RoleBinding created or changed so that it grants `cluster-admin`, or
  * names the `system:masters` group. The API server's own start-up reconciliation of the default
- * `cluster-admin` binding is left out.
+ * `cluster-admin` binding is left out. A successful write whose event carries neither object
+ * counts too: the API server drops the objects of an oversized event, and an attacker padding a
+ * binding must not slip through.
  */
 export function clusterAdminBindingPattern(): string {
   return '{ ($.objectRef.resource = "clusterrolebindings" || $.objectRef.resource = "rolebindings") ' +
     '&& ($.verb = "create" || $.verb = "update" || $.verb = "patch") ' +
     '&& ($.user.username != "system:apiserver") ' +
     '&& ($.requestObject.roleRef.name = "cluster-admin" || $.responseObject.roleRef.name = "cluster-admin" ' +
-    '|| $.requestObject.subjects[*].name = "system:masters" || $.responseObject.subjects[*].name = "system:masters") }';
+    '|| $.requestObject.subjects[*].name = "system:masters" || $.responseObject.subjects[*].name = "system:masters" ' +
+    '|| ($.responseStatus.code < 300 && $.requestObject NOT EXISTS && $.responseObject NOT EXISTS)) }';
 }
 
 /**
@@ -84,7 +90,7 @@ export function clusterAdminBindingPattern(): string {
  * ending in `*`).
  */
 export function secretReadPattern(allowed: readonly string[]): string {
-  const exclusions = allowed.map((a) => ` && ($.user.username != ${quote(a)})`).join('');
+  const exclusions = allowed.map((a) => ` && $.user.username != ${quote(a)}`).join('');
   return `{ ($.objectRef.resource = "secrets") && ($.verb = "get" || $.verb = "list" || $.verb = "watch")${exclusions} }`;
 }
 

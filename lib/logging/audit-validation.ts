@@ -38,10 +38,15 @@ export function checkAuditLogOptions(problems: PropProblems, prefix: string, opt
       `The retention of an archive this stack does not own is set by its owner (with ${external} this stack creates no bucket or lifecycle). ` +
       `Remove retention, or remove ${external}.`);
   }
-  if (options.retention !== undefined && !Token.isUnresolved(options.retention.toSeconds())) {
-    const days = wholeDays(options.retention);
+  if (!external && options.retention === undefined && logGroupRetention === logs.RetentionDays.INFINITE) {
+    problems.add(p('retention'), undefined,
+      'The log group never expires, so the archive has no retention to outlive. Pass the years you must keep audit logs, for example Duration.days(3653).');
+  }
+  const retention = options.retention;
+  if (retention !== undefined && !Token.isUnresolved(retention.toSeconds())) {
+    const days = wholeDays(retention);
     if (days === undefined || days < 1) {
-      problems.add(p('retention'), describeDuration(options.retention),
+      problems.add(p('retention'), describeDuration(retention),
         'S3 lifecycle expiry counts whole days; pass Duration.days(n) with n of at least 1 (the default is seven years).');
     } else if (logGroupRetention !== undefined && days < logGroupRetention) {
       const source = logGroupRetention === logs.RetentionDays.INFINITE ? 'never expires' : `keeps events ${logGroupRetention} days`;
@@ -76,6 +81,11 @@ export function checkDetectionSettings(problems: PropProblems, prop: string, set
   }
   if (evaluationPeriods !== undefined && !Token.isUnresolved(evaluationPeriods) && !(Number.isInteger(evaluationPeriods) && evaluationPeriods >= 1)) {
     problems.add(`${prop}.evaluationPeriods`, evaluationPeriods, 'Use a whole number of at least 1.');
+  }
+  const seconds = (period ?? Duration.minutes(5)).toSeconds() * (evaluationPeriods ?? 1);
+  if (!Token.isUnresolved(seconds) && Number.isInteger(evaluationPeriods ?? 1) && seconds > 86400) {
+    problems.add(`${prop}.evaluationPeriods`, evaluationPeriods ?? 1,
+      'The library keeps period × evaluationPeriods within 24 hours (CloudWatch\'s evaluation range for periods under an hour); lower evaluationPeriods or the period.');
   }
   if (period !== undefined && !Token.isUnresolved(period.toSeconds())) {
     const seconds = period.toSeconds();

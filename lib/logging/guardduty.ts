@@ -1,4 +1,4 @@
-import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -76,6 +76,9 @@ export class GuardDutyEksProtection extends Construct {
             : undefined,
         })),
       });
+      // Deleting the stack must not switch threat detection off for the whole account and region
+      // (and delete its findings).
+      detector.applyRemovalPolicy(RemovalPolicy.RETAIN);
       this.detectorId = detector.ref;
       return;
     }

@@ -122,7 +122,9 @@ export const CONTROLS: readonly Control[] = [
   {
     id: 'Detective-audit-alarms', source: BP, title: 'Alarm on suspicious audit events', weakenedBy: [WARNINGS.auditDetectionOff],
     weakened: (f) => f.some((c) => c.auditDetectionsOff.length > 0),
-    assess: (f) => byDefault(`AuditDetections: ${[...new Set(f.flatMap((c) => c.auditDetections))].join(', ')}; alarms to a KMS-encrypted SNS topic`),
+    assess: (f) => byDefault(`AuditDetections: ${[...new Set(f.flatMap((c) => c.auditDetections))].join(', ')}` +
+      `${f.some((c) => !c.auditDetectionsOff.includes('evidenceTampering')) ? ', evidence tampering (CloudTrail)' : ''}; ` +
+      `${f.some((c) => c.auditOwnTopic) ? 'alarms to your SNS topic' : 'alarms to a KMS-encrypted SNS topic'}`),
   },
   {
     id: 'Detective-guardduty', source: BP, title: 'Turn on GuardDuty EKS Protection (audit log and runtime monitoring)',

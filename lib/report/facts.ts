@@ -24,6 +24,8 @@ export interface ClusterFacts {
   auditObjectLock?: string;
   auditDetections: string[];
   auditDetectionsOff: string[];
+  /** The alarms notify a topic the user passed (its encryption is theirs). */
+  auditOwnTopic: boolean;
   guardDuty?: 'new-detector' | 'existing-detector';
 }
 
@@ -50,6 +52,7 @@ export function factsOf(cluster: IConstruct, clusterName?: string): ClusterFacts
       auditShipping: 'stack-bucket',
       auditDetections: [],
       auditDetectionsOff: [],
+      auditOwnTopic: false,
     };
     FACTS.set(cluster, facts);
   }

@@ -60,6 +60,9 @@ describe('examples/basic', () => {
       ClusterAuditLogBucketKey65009476: 'AWS::KMS::Key',
       ClusterAuditLogStreamKeyA2445F74: 'AWS::KMS::Key',
       ClusterAuditDetectionsAlarmTopicKeyC083475F: 'AWS::KMS::Key',
+      ClusterAuditLogDeliveryErrorLogKey33902120: 'AWS::KMS::Key',
+      ClusterAuditLogDeliveryErrorLogGroupD2786501: 'AWS::Logs::LogGroup',
+      ClusterAuditLogDeliveryErrorLogStream495540D1: 'AWS::Logs::LogStream',
     };
     for (const [logicalId, type] of Object.entries(pinned)) {
       expect({ logicalId, type: json[logicalId]?.Type, deletion: json[logicalId]?.DeletionPolicy })

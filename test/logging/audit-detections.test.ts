@@ -28,10 +28,11 @@ describe('AuditDetections defaults', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties.AlarmName).sort();
     expect(alarms).toEqual([
       'prod-audit-admission-denials', 'prod-audit-anonymous-requests', 'prod-audit-cluster-admin-bindings',
-      'prod-audit-exec-into-pod', 'prod-audit-forbidden-bursts', 'prod-audit-secret-reads',
+      'prod-audit-events-stopped', 'prod-audit-exec-into-pod', 'prod-audit-forbidden-bursts', 'prod-audit-secret-reads',
     ]);
     template.resourceCountIs('AWS::Logs::MetricFilter', 5);
-    expect(Object.keys(detections.alarms).sort()).toEqual(['admissionDenials', 'anonymousRequests', 'clusterAdminBindings', 'execIntoPod', 'forbiddenBursts', 'secretReads']);
+    expect(Object.keys(detections.alarms).sort()).toEqual([
+      'admissionDenials', 'anonymousRequests', 'auditEventsStopped', 'clusterAdminBindings', 'execIntoPod', 'forbiddenBursts', 'secretReads']);
   });
 
   test('metric filters count 1 per matching event in the cluster\'s namespace', () => {
@@ -52,11 +53,24 @@ describe('AuditDetections defaults', () => {
   });
 
   test('403 bursts: a Contributor Insights rule per principal and an alarm on its top contributor, 20 per 5 minutes', () => {
-    template.hasResourceProperties('AWS::CloudWatch::InsightRule', { RuleName: 'prod-audit-forbidden-by-principal', RuleState: 'ENABLED' });
+    template.hasResourceProperties('AWS::CloudWatch::InsightRule', { RuleName: 'prod-audit-403-by-principal', RuleState: 'ENABLED' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'prod-audit-forbidden-bursts',
       Threshold: 20,
-      Metrics: [Match.objectLike({ Expression: "INSIGHT_RULE_METRIC('prod-audit-forbidden-by-principal', 'MaxContributorValue')", Period: 300 })],
+      Metrics: [Match.objectLike({ Expression: "INSIGHT_RULE_METRIC('prod-audit-403-by-principal', 'MaxContributorValue')", Period: 300 })],
+    });
+    // The alarm names the rule in a string: it must wait for the rule.
+    const [alarm] = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'prod-audit-forbidden-bursts' } })) as any[];
+    expect(alarm.DependsOn).toEqual([expect.stringMatching(/^AuditDetectionsForbiddenBurstsRule/)]);
+  });
+
+  test('silence: fewer than 1 event reaching the log group in 3 periods of 5 minutes, missing data breaching', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'prod-audit-events-stopped',
+      Namespace: 'AWS/Logs', MetricName: 'IncomingLogEvents',
+      Dimensions: [{ Name: 'LogGroupName', Value: { Ref: Match.stringLikeRegexp('ControlPlane') } }],
+      Statistic: 'Sum', Period: 300, EvaluationPeriods: 3, Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching',
     });
   });
 
@@ -67,7 +81,7 @@ describe('AuditDetections defaults', () => {
       Properties: Match.objectLike({
         EnableKeyRotation: true,
         KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-          Sid: 'CloudWatchAlarmsOfThisAccountPublish', Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Sid: 'AlarmsAndRulesOfThisAccountPublish', Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
           Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
         })]) },
       }),
@@ -101,7 +115,27 @@ describe('AuditDetections options', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'prod-audit-break-glass-use', Period: 60, Threshold: 1 });
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      FilterPattern: { 'Fn::Join': ['', ['{ $.user.username = "arn:', { Ref: 'AWS::Partition' }, ':sts::', { Ref: 'AWS::AccountId' }, ':assumed-role/BreakGlass/*" }']] },
+      FilterPattern: { 'Fn::Join': ['', ['{ $.user.username = "arn:', { Ref: 'AWS::Partition' }, ':sts::111122223333:assumed-role/BreakGlass/*" }']] },
+    });
+  });
+
+  test('a break-glass role of another account (an organisation\'s break-glass account) is matched in that account', () => {
+    const app = fastApp();
+    const stack = new Stack(app, 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const role = iam.Role.fromRoleArn(stack, 'BreakGlass', 'arn:aws:iam::444455556666:role/OrgBreakGlass');
+    new AuditDetections(stack, 'AuditDetections', { logGroup: new logs.LogGroup(stack, 'Lg'), clusterName: 'prod', breakGlassRole: role });
+    Template.fromStack(stack).hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: { 'Fn::Join': ['', ['{ $.user.username = "arn:', { Ref: 'AWS::Partition' }, ':sts::444455556666:assumed-role/OrgBreakGlass/*" }']] },
+    });
+  });
+
+  test('a break-glass role created in the stack is matched in the stack\'s account', () => {
+    const app = fastApp();
+    const stack = new Stack(app, 'Test');
+    const role = new iam.Role(stack, 'BreakGlass', { assumedBy: new iam.AccountRootPrincipal() });
+    new AuditDetections(stack, 'AuditDetections', { logGroup: new logs.LogGroup(stack, 'Lg'), clusterName: 'prod', breakGlassRole: role });
+    Template.fromStack(stack).hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: { 'Fn::Join': ['', ['{ $.user.username = "arn:', { Ref: 'AWS::Partition' }, ':sts::', { Ref: 'AWS::AccountId' }, ':assumed-role/', { Ref: Match.stringLikeRegexp('^BreakGlass') }, '/*" }']] },
     });
   });
 
@@ -118,7 +152,7 @@ describe('AuditDetections options', () => {
 
   test('detections turn off one by one, each leaving a warning that names it', () => {
     const { template, stack, detections } = detect({ execIntoPod: { enabled: false }, forbiddenBursts: { enabled: false } });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
     template.resourceCountIs('AWS::CloudWatch::InsightRule', 0);
     expect(Object.keys(detections.alarms)).not.toContain('execIntoPod');
     expect(detections.disabled).toEqual(['execIntoPod', 'forbiddenBursts']);

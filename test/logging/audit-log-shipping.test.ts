@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { nagPacks } from '../../examples/basic';
 import { AuditLogShipping, AuditLogShippingProps, AuditObjectLockMode } from '../../lib';
-import { lifecycleTransitions } from '../../lib/logging/audit-log-shipping';
+import { deliveryRoleName, lifecycleTransitions } from '../../lib/logging/audit-log-shipping';
 import { AUDIT_EVENTS_PATTERN, AUDIT_LOG_DEFAULTS } from '../../lib/private/defaults';
 import { fastApp } from '../fixtures';
 
@@ -86,12 +86,13 @@ describe('AuditLogShipping, default bucket in the stack', () => {
     expect(props.ObjectLockEnabled).toBeUndefined();
   });
 
-  test('lifecycle: IA at 30 days, Glacier IR at 90, Deep Archive at 365, expiry (and of old versions) after seven years', () => {
-    const rule = (Object.values(bucket())[0] as any).Properties.LifecycleConfiguration.Rules[0];
+  test('lifecycle: IA at 30 days, Glacier IR at 90, Deep Archive at 365, expiry after seven years, the expired version a day later', () => {
+    const [rule, markers] = (Object.values(bucket())[0] as any).Properties.LifecycleConfiguration.Rules;
+    expect(markers).toEqual({ Id: 'remove-expired-delete-markers', Status: 'Enabled', ExpiredObjectDeleteMarker: true });
     expect(rule).toEqual(expect.objectContaining({
       Status: 'Enabled',
       ExpirationInDays: 2557,
-      NoncurrentVersionExpiration: { NoncurrentDays: 2557 },
+      NoncurrentVersionExpiration: { NoncurrentDays: 1 },
       AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
       Transitions: [
         { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
@@ -102,16 +103,16 @@ describe('AuditLogShipping, default bucket in the stack', () => {
     expect(shipping.retentionDays).toBe(2557);
   });
 
-  test('bucket policy: TLS 1.2+ only, only the delivery role writes, nobody deletes object versions', () => {
+  test('bucket policy: TLS 1.2+ only, only the delivery role writes or replicates, nobody deletes objects or versions', () => {
     const policy = (Object.values(template.findResources('AWS::S3::BucketPolicy', {
       Properties: { Bucket: { Ref: Match.stringLikeRegexp('AuditLogBucket(?!Key)') } },
-    })).find((p: any) => JSON.stringify(p).includes('DenyDeletingObjectVersions')) as any).Properties.PolicyDocument.Statement;
+    })).find((p: any) => JSON.stringify(p).includes('DenyWritesExceptTheDeliveryRole')) as any).Properties.PolicyDocument.Statement;
     const bySid = (sid: string) => policy.find((s: any) => s.Sid === sid);
     expect(policy.some((s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
     expect(policy.some((s: any) => s.Effect === 'Deny' && s.Condition?.NumericLessThan?.['s3:TlsVersion'] === 1.2)).toBe(true);
-    expect(bySid('DenyDeletingObjectVersions')).toEqual(expect.objectContaining({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:DeleteObjectVersion' }));
+    expect(bySid('DenyDeletingObjects')).toEqual(expect.objectContaining({ Effect: 'Deny', Principal: { AWS: '*' }, Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'] }));
     expect(bySid('DenyWritesExceptTheDeliveryRole')).toEqual(expect.objectContaining({
-      Effect: 'Deny', Action: 's3:PutObject',
+      Effect: 'Deny', Action: ['s3:PutObject', 's3:ReplicateDelete', 's3:ReplicateObject'],
       Condition: { ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [expect.stringMatching(/AuditLogDeliveryRole/), 'Arn'] } } },
     }));
   });
@@ -125,7 +126,7 @@ describe('AuditLogShipping, default bucket in the stack', () => {
     expect(accessLogs.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: Match.stringLikeRegexp('AuditLogAccessLogsBucket') },
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DenyDeletingObjectVersions', Effect: 'Deny', Action: 's3:DeleteObjectVersion' })]) },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DenyDeletingObjects', Effect: 'Deny', Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'] })]) },
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
@@ -136,10 +137,10 @@ describe('AuditLogShipping, default bucket in the stack', () => {
     });
   });
 
-  test('both buckets and all keys are retained and rotate', () => {
-    for (const type of ['AWS::S3::Bucket', 'AWS::KMS::Key']) {
+  test('both buckets, all keys and the delivery error log are retained; the keys rotate', () => {
+    for (const [type, count] of [['AWS::S3::Bucket', 2], ['AWS::KMS::Key', 3], ['AWS::Logs::LogGroup', 2], ['AWS::Logs::LogStream', 1]] as const) {
       const resources = Object.values(template.findResources(type)) as any[];
-      expect(resources.length).toBe(2);
+      expect(resources.length).toBe(count);
       for (const r of resources) {
         expect(r.DeletionPolicy).toBe('Retain');
         expect(r.UpdateReplacePolicy).toBe('Retain');
@@ -156,7 +157,12 @@ describe('AuditLogShipping, default bucket in the stack', () => {
     });
     const [policy] = Object.values(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('Firehose needs') } })) as any[];
     const statements = policy.Properties.PolicyDocument.Statement;
-    expect(statements.map((s: any) => s.Sid)).toEqual(['WriteAuditObjects', 'FindBucket', 'EncryptThroughS3ForThisBucketOnly']);
+    expect(statements.map((s: any) => s.Sid)).toEqual(['WriteAuditObjects', 'FindBucket', 'EncryptThroughS3ForThisBucketOnly', 'WriteDeliveryErrors']);
+    expect(JSON.stringify(statements[3].Resource)).toMatch(/:log-group:",\{"Ref":"AuditLogDeliveryErrorLogGroup[0-9A-F]{8}"\},":log-stream:",\{"Ref":"AuditLogDeliveryErrorLogStream[0-9A-F]{8}"\}/);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/kinesisfirehose/prod-eks-audit', RetentionInDays: 365, KmsKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', { ExtendedS3DestinationConfiguration: Match.objectLike({
+      CloudWatchLoggingOptions: { Enabled: true, LogGroupName: { Ref: Match.stringLikeRegexp('AuditLogDeliveryErrorLogGroup') }, LogStreamName: { Ref: Match.stringLikeRegexp('AuditLogDeliveryErrorLogStream') } },
+    }) });
     expect(JSON.stringify(statements[0].Resource)).toContain('/eks-audit/prod/*');
     expect(JSON.stringify(statements[0].Resource)).toContain('/eks-audit-errors/prod/*');
     expect(statements[2].Condition.StringEquals).toEqual({ 'kms:ViaService': 's3.eu-west-1.amazonaws.com' });
@@ -167,7 +173,7 @@ describe('AuditLogShipping, default bucket in the stack', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({
         Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
-        Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:eu-west-1:111122223333:log-group:*']] } } },
+        Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('^ControlPlane'), 'Arn'] } } },
       })] },
     });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
@@ -198,7 +204,7 @@ describe('AuditLogShipping options', () => {
       template.hasResourceProperties('AWS::S3::Bucket', {
         ObjectLockEnabled: true,
         ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: mode, Days: 400 } } },
-        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 400 })] },
+        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 400, NoncurrentVersionExpiration: { NoncurrentDays: 1 } })]) },
       });
     }
   });
@@ -220,7 +226,10 @@ describe('AuditLogShipping options', () => {
     const shipping = new AuditLogShipping(stack, 'AuditLog', { logGroup, clusterName: 'prod', ...importedArchive(stack) });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::S3::Bucket', 0);
-    template.resourceCountIs('AWS::KMS::Key', 1); // the stream key only
+    template.resourceCountIs('AWS::KMS::Key', 2); // the stream key and the delivery error log's key
+    // The archive's policies name the delivery role before it exists.
+    template.hasResourceProperties('AWS::IAM::Role', { RoleName: deliveryRoleName('Test', 'prod') });
+    expect(deliveryRoleName('Test', 'prod')).toMatch(/^eks-audit-delivery-[0-9a-f]{10}$/);
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([
         Match.objectLike({ Sid: 'WriteAuditObjects', Resource: Match.arrayWith([{ 'Fn::Join': ['', [Match.stringLikeRegexp('arn:'), Match.anyValue(), ':s3:::org-log-archive/eks-audit/prod/*']] }]) }),
@@ -258,6 +267,38 @@ describe('AuditLogShipping options', () => {
     });
   });
 
+  test('the default retention follows a log group that keeps events longer than seven years', () => {
+    const { template, shipping } = ship({ logGroupRetention: logs.RetentionDays.TEN_YEARS });
+    expect(shipping.retentionDays).toBe(3653);
+    template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 3653 })]) } });
+  });
+
+  test('the archive key cannot be disabled or scheduled for deletion by anyone (a key-policy deny)', () => {
+    const { template } = ship();
+    template.hasResourceProperties('AWS::KMS::Key', {
+      Description: Match.stringLikeRegexp('audit log archive'),
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'DenyDisablingOrDeletingTheArchiveKey', Effect: 'Deny', Principal: { AWS: '*' }, Action: ['kms:DisableKey', 'kms:ScheduleKeyDeletion'],
+      })]) },
+    });
+  });
+
+  test('the delivery role gets a fixed name only for an existing bucket; the key is used through S3 of the key\'s region', () => {
+    expect(ship().template.findResources('AWS::IAM::Role', { Properties: { RoleName: Match.anyValue() } })).toEqual({});
+    const app = fastApp();
+    const stack = new Stack(app, 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+    new AuditLogShipping(stack, 'AuditLog', {
+      logGroup: new logs.LogGroup(stack, 'Lg'), clusterName: 'prod',
+      bucket: s3.Bucket.fromBucketName(stack, 'Archive', 'org-log-archive'),
+      bucketKey: kms.Key.fromKeyArn(stack, 'ArchiveKey', `arn:aws:kms:us-east-1:${ARCHIVE_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'EncryptThroughS3ForThisBucketOnly', Condition: Match.objectLike({ StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } }),
+      })]) },
+    });
+  });
+
   test('leaves no warning with its defaults', () => {
     const { stack } = ship();
     AssertAnnotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('cdk-hardened-eks'));
@@ -284,6 +325,10 @@ describe('AuditLogShipping bad input', () => {
 
   test('fails when the control-plane log group never expires, naming both props', () => {
     fails({ retention: Duration.days(3650), logGroupRetention: logs.RetentionDays.INFINITE }, /never expires/, /controlPlaneLogRetention/);
+  });
+
+  test('fails when the log group never expires and no retention is given', () => {
+    fails({ logGroupRetention: logs.RetentionDays.INFINITE }, /retention: received nothing/, /never expires/);
   });
 
   test('fails when the retention is not whole days', () => {

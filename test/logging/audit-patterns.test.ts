@@ -91,6 +91,8 @@ const CRAFTED: Record<string, string> = {
     requestObject: binding('ClusterRoleBinding', 'cluster-admin', [group('ops')]) }),
   apiserverReconcile: eksEvent({ verb: 'update', resource: 'clusterrolebindings', name: 'cluster-admin', username: 'system:apiserver',
     groups: ['system:masters'], requestObject: binding('ClusterRoleBinding', 'cluster-admin', [group('system:masters')]) }),
+  bindingTruncated: eksEvent({ verb: 'create', resource: 'clusterrolebindings', name: 'padded', code: 201 }),
+  bindingDeniedNoObjects: eksEvent({ verb: 'create', resource: 'clusterrolebindings', name: 'b', code: 403 }),
   bindingView: eksEvent({ verb: 'create', resource: 'rolebindings', name: 'b', requestObject: binding('RoleBinding', 'view', [group('devs')]) }),
   bindingAdminDeleted: eksEvent({ verb: 'delete', resource: 'clusterrolebindings', name: 'b',
     responseObject: binding('ClusterRoleBinding', 'cluster-admin', [group('ops')]) }),
@@ -102,7 +104,8 @@ const CRAFTED: Record<string, string> = {
   secretListByControllerManager: eksEvent({ verb: 'list', resource: 'secrets', username: 'system:kube-controller-manager' }),
   secretReadByEks: eksEvent({ verb: 'list', resource: 'secrets', username: 'eks:kms-storage-migrator' }),
   secretCreate: eksEvent({ verb: 'create', resource: 'secrets', name: 'db-password' }),
-  vapDenial: eksEvent({ verb: 'create', resource: 'pods', name: 'x', code: 422, reason: 'Invalid',
+  // The library's policy sets reason Forbidden on every validation, so its denials are 403s.
+  vapDenial: eksEvent({ verb: 'create', resource: 'pods', name: 'x', code: 403, reason: 'Forbidden',
     message: `pods "x" is forbidden: ValidatingAdmissionPolicy '${ADMISSION_POLICY_NAME}' with binding '${ADMISSION_POLICY_NAME}' denied request: containers must set runAsNonRoot` }),
   vapDenialOfDeployment: eksEvent({ verb: 'create', resource: 'deployments', name: 'web', code: 422, reason: 'Invalid',
     message: `deployments.apps "web" is forbidden: ValidatingAdmissionPolicy '${ADMISSION_POLICY_NAME}' with binding '${ADMISSION_POLICY_NAME}' denied request: hostPath volumes are not allowed` }),
@@ -163,8 +166,8 @@ describe('audit detections against Kubernetes audit events', () => {
     expect(matching(PATTERNS.AnonymousRequests)).toEqual(['anonymousDenied', 'anonymous_creates_namespace_foo#0', 'unauthenticatedGroupOnly']);
   });
 
-  test('ClusterAdminBindings: grants of cluster-admin or system:masters by create, update or patch; not the API server\'s reconciliation', () => {
-    expect(matching(PATTERNS.ClusterAdminBindings)).toEqual(['attach_cluster_admin_role#0', 'bindingToMasters', 'bindingUpdateAdmin', 'roleBindingPatchAdmin']);
+  test('ClusterAdminBindings: grants of cluster-admin or system:masters by create, update or patch, or a successful write whose objects were dropped; not the API server\'s reconciliation', () => {
+    expect(matching(PATTERNS.ClusterAdminBindings)).toEqual(['attach_cluster_admin_role#0', 'bindingToMasters', 'bindingTruncated', 'bindingUpdateAdmin', 'roleBindingPatchAdmin']);
   });
 
   test('SecretReads: get, list and watch by principals outside the allow-list', () => {
@@ -188,12 +191,15 @@ describe('audit detections against Kubernetes audit events', () => {
   test('ForbiddenBursts: every 403 counts for its principal, nothing else counts', () => {
     const ruleBody = JSON.parse(resolve(rule.Properties.RuleBody));
     const counted = ALL.map((e) => [e.name, insightContribution(ruleBody, e.line)] as const).filter(([, c]) => c !== undefined);
+    // Admission denials are 403s too: a controller retrying a denied pod counts against itself.
     expect(counted.map(([n, c]) => `${n}:${c}`).sort()).toEqual([
       `anonymousDenied:system:anonymous`,
+      `bindingDeniedNoObjects:arn:aws:sts::${ACCOUNT}:assumed-role/Developer/alice`,
       `execDenied:arn:aws:sts::${ACCOUNT}:assumed-role/Developer/alice`,
       `forbiddenList:arn:aws:sts::${ACCOUNT}:assumed-role/Developer/alice`,
       `forbiddenOther:arn:aws:sts::${ACCOUNT}:assumed-role/Ci/job`,
       'psaDenial:system:serviceaccount:kube-system:replicaset-controller',
+      `vapDenial:arn:aws:sts::${ACCOUNT}:assumed-role/Developer/alice`,
     ]);
     expect(ruleBody.LogGroupNames).toEqual(['/aws/eks/Patterns-Cluster-AD8AAA76/cluster']);
   });

@@ -18,11 +18,29 @@ describe('HardenedEksCluster audit evidence', () => {
     });
 
     test('alarms on the audit log, including a stalled delivery, all to one topic', () => {
-      expect(Object.keys(cluster.auditDetections.alarms)).toHaveLength(6);
+      expect(Object.keys(cluster.auditDetections.alarms)).toHaveLength(7);
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as any[];
-      expect(alarms).toHaveLength(7);
+      expect(alarms).toHaveLength(8);
       const topic = stack.resolve((cluster.auditDetections.alarmTopic as any).topicArn);
       for (const alarm of alarms) { expect(alarm.Properties.AlarmActions).toEqual([topic]); }
+    });
+
+    test('the silence alarm waits for the cluster, which must exist before it can log', () => {
+      const [alarm] = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'IncomingLogEvents' } })) as any[];
+      expect(alarm.DependsOn).toContain(stack.getLogicalId(cluster.cluster.node.defaultChild as any));
+    });
+
+    test('watches CloudTrail for tampering with every piece of the evidence', () => {
+      const rules = Object.values(template.findResources('AWS::Events::Rule')).map((r: any) => r.Properties.EventPattern);
+      const detail = (source: string) => rules.find((p) => p.source[0] === source)!.detail;
+      const ref = (c: any) => ({ Ref: stack.getLogicalId(c.node.defaultChild ?? c) });
+      expect(detail('aws.logs').requestParameters.logGroupName).toEqual([ref(cluster.controlPlaneLogGroup), ref(cluster.auditLog!.deliveryErrorLogGroup!)]);
+      expect(detail('aws.eks').requestParameters.name).toEqual([cluster.clusterName]);
+      expect(detail('aws.s3').requestParameters.bucketName).toEqual([ref(cluster.auditLog!.bucket!), ref(cluster.auditLog!.accessLogsBucket!)]);
+      const keys = [cluster.node.findChild('ControlPlaneLogKey') as any, cluster.secretsKey, cluster.auditLog!.bucketKey!, cluster.auditLog!.streamKey!, cluster.auditDetections.topicKey!];
+      expect(detail('aws.kms').resources.ARN).toEqual(keys.map((k) => stack.resolve(k.keyArn)));
+      expect(detail('aws.firehose').requestParameters.deliveryStreamName).toEqual([ref(cluster.auditLog!.deliveryStream!)]);
+      expect(detail('aws.cloudwatch').requestParameters.alarmNames).toHaveLength(8);
     });
 
     test('configures no GuardDuty and warns about nothing audit-related', () => {

@@ -25,6 +25,8 @@ describe('GuardDutyEksProtection', () => {
     template.hasResourceProperties('AWS::GuardDuty::Detector', { Enable: true, Features: EKS_FEATURES });
     // Features and the legacy DataSources must not be mixed, and EKS_RUNTIME_MONITORING is superseded by RUNTIME_MONITORING.
     template.hasResourceProperties('AWS::GuardDuty::Detector', { DataSources: Match.absent() });
+    // Retained: deleting the stack must not switch GuardDuty off for the account.
+    template.hasResource('AWS::GuardDuty::Detector', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     expect(findings(app)).toEqual([]);
   });
 
