@@ -1,4 +1,4 @@
-import { App, AppProps, Stack } from 'aws-cdk-lib';
+import { App, AppProps, Stack, StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { HardenedEksCluster, HardenedEksClusterProps } from '../lib';
 
@@ -33,9 +33,9 @@ export interface Synthesized {
 }
 
 /** A stack with one HardenedEksCluster with id 'Cluster', synthesized. */
-export function synthCluster(props: HardenedEksClusterProps = {}, context: Record<string, unknown> = {}): Synthesized {
+export function synthCluster(props: HardenedEksClusterProps = {}, context: Record<string, unknown> = {}, stackProps: StackProps = {}): Synthesized {
   const app = fastApp(context);
-  const stack = new Stack(app, 'Test');
+  const stack = new Stack(app, 'Test', stackProps);
   const cluster = new HardenedEksCluster(stack, 'Cluster', props);
   return { app, stack, cluster, template: Template.fromStack(stack) };
 }

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AuditObjectLockMode, GuardDutyDetector, HardenedEksCluster, HardenedEksClusterProps } from '../../lib';
 import { WARNINGS } from '../../lib/private/defaults';
+import { nagPacks } from '../../examples/basic';
 import { fastApp, synthCluster } from '../fixtures';
 
 describe('HardenedEksCluster audit evidence', () => {
@@ -72,6 +73,30 @@ describe('HardenedEksCluster audit evidence', () => {
     template.resourceCountIs('AWS::GuardDuty::Detector', 1);
     AssertAnnotations.fromStack(stack).hasWarning('/Test/Cluster',
       Match.stringLikeRegexp(`auditLogShipping is false.*\\[ack: ${WARNINGS.auditLogNotShipped}\\]`));
+  });
+
+  test('every option together keeps zero unacknowledged findings in all five packs', () => {
+    const app = fastApp();
+    const stack = new Stack(app, 'Test');
+    const breakGlassAdminRole = new iam.Role(stack, 'BreakGlass', { assumedBy: new iam.AccountRootPrincipal() });
+    new HardenedEksCluster(stack, 'Cluster', {
+      breakGlassAdminRole,
+      auditLog: { objectLock: AuditObjectLockMode.COMPLIANCE, retention: Duration.days(3653) },
+      auditDetections: { secretReads: { threshold: 2, period: Duration.minutes(10) } },
+      guardDuty: GuardDutyDetector.existing('12abc34d567e8fa901bc2d34e56789f0'),
+    });
+    const found = nagPacks().flatMap((p) => p.validateScope(app).violations.map((v) => `${v.ruleName} @ ${v.violatingResources.map((r) => r.constructPath)}`));
+    expect(found).toEqual([]);
+  });
+
+  test('shipping to a CloudWatch Logs destination: no Firehose, bucket or their tampering rules', () => {
+    const { cluster, template } = synthCluster({ auditLog: { logsDestinationArn: 'arn:aws:logs:eu-west-1:999988887777:destination:org-audit' } },
+      {}, { env: { account: '111122223333', region: 'eu-west-1' } });
+    expect(cluster.auditLog!.bucket).toBeUndefined();
+    template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 0);
+    template.resourceCountIs('AWS::S3::Bucket', 0);
+    const sources = Object.values(template.findResources('AWS::Events::Rule')).map((r: any) => r.Properties.EventPattern.source[0]).sort();
+    expect(sources).toEqual(['aws.cloudwatch', 'aws.eks', 'aws.kms', 'aws.logs']);
   });
 
   describe('bad input is refused with the prop path', () => {
