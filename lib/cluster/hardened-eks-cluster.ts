@@ -422,10 +422,8 @@ export class HardenedEksCluster extends Construct {
         ...(this.auditDetections.topicKey ? [this.auditDetections.topicKey.keyArn] : []),
       ],
       deliveryStreamNames: shipping?.deliveryStream ? [shipping.deliveryStream.ref] : [],
-      alarmNames: [
-        ...Object.values(this.auditDetections.alarms).map((a) => a.alarmName),
-        ...(shipping?.deliveryAlarm ? [shipping.deliveryAlarm.alarmName] : []),
-      ],
+      alarmNames: shipping?.deliveryAlarm ? [shipping.deliveryAlarm.alarmName] : [],
+      accountWide: true,
     });
 
     // aws-eks-v2's own entry for the kubectl provider's role: cluster admin by design.

@@ -12,8 +12,8 @@ import {
   forbiddenByPrincipalRule, MAX_FILTER_PATTERN_LENGTH, roleUsePattern, secretReadPattern,
 } from './audit-patterns';
 import { checkDetectionSettings } from './audit-validation';
-import { EvidenceResources, tamperingPatterns } from './evidence-tampering';
-import { WARNINGS } from '../private/defaults';
+import { EvidenceResources, rulesPattern, tamperingPatterns } from './evidence-tampering';
+import { AUDIT_EVENTS_PATTERN, WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
 
 /**
@@ -169,6 +169,7 @@ export class AuditDetections extends Construct {
   public readonly tamperingRules: events.Rule[] = [];
 
   private readonly watchTampering: boolean;
+  private readonly insightRuleNames: string[] = [];
 
   constructor(scope: Construct, id: string, props: AuditDetectionsProps) {
     super(scope, id);
@@ -187,11 +188,19 @@ export class AuditDetections extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
       });
       key.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'AlarmsAndRulesOfThisAccountPublish',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
+        sid: 'CloudWatchAlarmsOfThisAccountPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }));
+      // EventBridge does not pass aws:SourceAccount or aws:SourceArn to KMS when it publishes to an
+      // encrypted topic (SNS developer guide); the topic policy below is what scopes it.
+      key.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'EventBridgePublishes',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
       }));
       const topic = new sns.Topic(this, 'AlarmTopic', {
         displayName: `Audit alarms of EKS cluster ${props.clusterName}`,
@@ -208,19 +217,20 @@ export class AuditDetections extends Construct {
           ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
         },
       }));
-      topic.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'EventBridgeRulesOfThisAccountOnly',
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
-        },
-      }));
       this.topicKey = key;
       this.alarmTopic = topic;
     }
+    // On your own topic too (a no-op for an imported one, whose policy is yours to extend).
+    this.alarmTopic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'EventBridgeRulesOfThisAccountOnly',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [this.alarmTopic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
+      },
+    }));
     this.watchTampering = props.evidenceTampering?.enabled !== false;
     if (!this.watchTampering) { this.disabled.push('evidenceTampering'); }
 
@@ -243,16 +253,12 @@ export class AuditDetections extends Construct {
           ruleBody: stack.toJsonString(forbiddenByPrincipalRule(props.logGroup.logGroupName)),
         });
         insightRule = rule;
+        this.insightRuleNames.push(rule.ruleName!);
         metric = new cloudwatch.MathExpression({
           expression: `INSIGHT_RULE_METRIC('${rule.ruleName}', 'MaxContributorValue')`,
           usingMetrics: {},
           period,
           label: '403 Forbidden responses of the top principal',
-        });
-      } else if (spec.key === 'auditEventsStopped') {
-        metric = new cloudwatch.Metric({
-          namespace: 'AWS/Logs', metricName: 'IncomingLogEvents',
-          dimensionsMap: { LogGroupName: props.logGroup.logGroupName }, statistic: 'Sum', period,
         });
       } else {
         const pattern = this.patternOf(spec.key, secretPattern, props.breakGlassRole);
@@ -296,17 +302,25 @@ export class AuditDetections extends Construct {
    */
   public watchEvidence(resources: EvidenceResources): events.Rule[] {
     if (!this.watchTampering) { return []; }
-    const topicArn = this.alarmTopic.topicArn;
+    const own: EvidenceResources = {
+      ...resources,
+      alarmNames: [...Object.values(this.alarms).map((a) => a.alarmName), ...(resources.alarmNames ?? [])],
+      insightRuleNames: [...this.insightRuleNames, ...(resources.insightRuleNames ?? [])],
+      topicArns: [this.alarmTopic.topicArn, ...(resources.topicArns ?? [])],
+    };
     const rules: events.Rule[] = [];
-    for (const [name, pattern] of Object.entries(tamperingPatterns(resources))) {
+    const make = (name: string, pattern: object) => {
       const rule = new events.Rule(this, `Tampering${name}Rule`, {
-        description: `CloudTrail records of API calls that could switch off or destroy audit evidence (${name.toLowerCase()})`,
+        description: `CloudTrail records of API calls that could switch off or destroy audit evidence (${name})`,
         eventPattern: pattern as events.EventPattern,
       });
       // A target of our own, so that no broader topic policy is granted than the one above.
-      rule.addTarget({ bind: () => ({ arn: topicArn }) });
+      rule.addTarget({ bind: () => ({ arn: this.alarmTopic.topicArn }) });
       rules.push(rule);
-    }
+    };
+    for (const [name, pattern] of Object.entries(tamperingPatterns(own))) { make(name, pattern); }
+    // Last: a rule that reports changes to the others (a rule cannot report its own disabling).
+    make('Rules', rulesPattern(rules.map((r) => r.ruleName)));
     this.tamperingRules.push(...rules);
     return rules;
   }
@@ -318,6 +332,8 @@ export class AuditDetections extends Construct {
       case 'clusterAdminBindings': return clusterAdminBindingPattern();
       case 'secretReads': return secretPattern;
       case 'admissionDenials': return admissionDenialPattern();
+      // Audit events, not all log lines: turning off only the audit log type must be noticed too.
+      case 'auditEventsStopped': return AUDIT_EVENTS_PATTERN;
       // The role's own account: an organisation's break-glass role may live in another one.
       case 'breakGlassUse': return roleUsePattern(Aws.PARTITION, breakGlassRole!.env.account, breakGlassRole!.roleName);
       default: throw new Error(`no pattern for ${key}`);

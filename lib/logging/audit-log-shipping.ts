@@ -403,7 +403,7 @@ export class AuditLogShipping extends Construct {
       lifecycleRules: [{
         id: 'expire-access-logs',
         expiration: Duration.days(retentionDays),
-        noncurrentVersionExpiration: Duration.days(1),
+        noncurrentVersionExpiration: AUDIT_LOG_DEFAULTS.undoWindow,
         abortIncompleteMultipartUploadAfter: Duration.days(7),
       }, {
         id: 'remove-expired-delete-markers',
@@ -429,8 +429,9 @@ export class AuditLogShipping extends Construct {
         transitions,
         expiration: Duration.days(retentionDays),
         // Nobody can delete or overwrite an object (bucket policy), so a version becomes noncurrent
-        // only by this rule's expiry: remove it a day later, not a second retention later.
-        noncurrentVersionExpiration: Duration.days(1),
+        // by this rule's expiry, or after someone rewrote the bucket policy: keep it for the undo
+        // window, not for a second retention.
+        noncurrentVersionExpiration: AUDIT_LOG_DEFAULTS.undoWindow,
         abortIncompleteMultipartUploadAfter: Duration.days(7),
       }, {
         id: 'remove-expired-delete-markers',

@@ -11,9 +11,9 @@
 
 /** The resources whose tampering AuditDetections watches. A service without resources is not watched. */
 export interface EvidenceResources {
-  /** Log groups (their filters, retention, key and existence). @default - none */
+  /** Log groups (their filters, retention, key, data protection, existence). @default - none */
   readonly logGroupNames?: string[];
-  /** EKS clusters (their logging configuration and existence). @default - none */
+  /** EKS clusters (logging configuration, access entries and policies, existence). @default - none */
   readonly clusterNames?: string[];
   /** S3 buckets of this account (policy, lifecycle, versioning, encryption, logging, Object Lock). @default - none */
   readonly bucketNames?: string[];
@@ -21,40 +21,72 @@ export interface EvidenceResources {
   readonly keyArns?: string[];
   /** Firehose delivery streams (deletion, destination, encryption). @default - none */
   readonly deliveryStreamNames?: string[];
-  /** CloudWatch alarms (deletion, actions, changes). @default - none */
+  /** CloudWatch alarms (deletion, actions, changes, forced state). @default - none */
   readonly alarmNames?: string[];
+  /** Contributor Insights rules (deletion, disabling). @default - none */
+  readonly insightRuleNames?: string[];
+  /** SNS topics the alarms notify (deletion, attributes, permissions). @default - none */
+  readonly topicArns?: string[];
+  /**
+   * Also watch account-wide switches: CloudTrail trails stopped, deleted or narrowed, and CloudWatch
+   * Logs account policies (data protection, subscription filters) put or deleted.
+   * @default false
+   */
+  readonly accountWide?: boolean;
 }
 
-/** The CloudTrail event names, per service, that can switch off or destroy evidence. */
+/** The CloudTrail event names, per watched kind of resource, that can switch off or destroy evidence. */
 export const TAMPERING_EVENTS = {
   logs: ['DeleteLogGroup', 'DeleteLogStream', 'PutRetentionPolicy', 'DeleteRetentionPolicy', 'DisassociateKmsKey',
     'DeleteSubscriptionFilter', 'PutSubscriptionFilter', 'DeleteMetricFilter', 'PutMetricFilter'],
-  eks: ['UpdateClusterConfig', 'DeleteCluster'],
+  logsByIdentifier: ['PutDataProtectionPolicy', 'DeleteDataProtectionPolicy', 'PutTransformer', 'DeleteTransformer'],
+  eks: ['UpdateClusterConfig', 'DeleteCluster', 'CreateAccessEntry', 'UpdateAccessEntry', 'DeleteAccessEntry',
+    'AssociateAccessPolicy', 'DisassociateAccessPolicy'],
   s3: ['PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketLifecycle', 'DeleteBucketLifecycle', 'PutBucketVersioning',
-    'PutBucketLogging', 'PutBucketEncryption', 'DeleteBucketEncryption', 'PutBucketObjectLockConfiguration', 'DeleteBucket'],
+    'PutBucketLogging', 'PutBucketEncryption', 'DeleteBucketEncryption', 'PutObjectLockConfiguration',
+    'PutBucketObjectLockConfiguration', 'DeleteBucket'],
   kms: ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy', 'DisableKeyRotation'],
   firehose: ['DeleteDeliveryStream', 'UpdateDestination', 'StopDeliveryStreamEncryption'],
-  cloudwatch: ['DeleteAlarms', 'DisableAlarmActions', 'PutMetricAlarm'],
+  alarms: ['DeleteAlarms', 'DisableAlarmActions'],
+  alarm: ['PutMetricAlarm', 'SetAlarmState'],
+  insightRules: ['DeleteInsightRules', 'DisableInsightRules'],
+  topic: ['DeleteTopic', 'SetTopicAttributes', 'RemovePermission'],
+  accountWide: ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutAccountPolicy', 'DeleteAccountPolicy'],
+  rules: ['DisableRule', 'DeleteRule', 'PutRule', 'RemoveTargets', 'PutTargets'],
 } as const;
 
 const API_CALL = ['AWS API Call via CloudTrail'];
 
-/** One EventBridge pattern per watched service that has resources, keyed by a short name. */
+function pattern(sources: string[], events: readonly string[], detail: object = {}): object {
+  return { 'source': sources, 'detail-type': API_CALL, 'detail': { eventName: [...events], ...detail } };
+}
+
+/** One EventBridge pattern per watched kind of resource that has resources, keyed by a short name. */
 export function tamperingPatterns(r: EvidenceResources): Record<string, object> {
   const patterns: Record<string, object> = {};
-  const add = (name: string, source: string, eventSource: string, events: readonly string[], match: object, values: string[] | undefined) => {
+  const add = (name: string, source: string, events: readonly string[], field: string[], values: string[] | undefined) => {
     if (!values || values.length === 0) { return; }
-    patterns[name] = {
-      'source': [source],
-      'detail-type': API_CALL,
-      'detail': { eventSource: [eventSource], eventName: [...events], ...match },
-    };
+    let match: object = values;
+    for (const key of [...field].reverse()) { match = { [key]: match }; }
+    patterns[name] = pattern([source], events, match);
   };
-  add('Logs', 'aws.logs', 'logs.amazonaws.com', TAMPERING_EVENTS.logs, { requestParameters: { logGroupName: r.logGroupNames } }, r.logGroupNames);
-  add('Cluster', 'aws.eks', 'eks.amazonaws.com', TAMPERING_EVENTS.eks, { requestParameters: { name: r.clusterNames } }, r.clusterNames);
-  add('Buckets', 'aws.s3', 's3.amazonaws.com', TAMPERING_EVENTS.s3, { requestParameters: { bucketName: r.bucketNames } }, r.bucketNames);
-  add('Keys', 'aws.kms', 'kms.amazonaws.com', TAMPERING_EVENTS.kms, { resources: { ARN: r.keyArns } }, r.keyArns);
-  add('Stream', 'aws.firehose', 'firehose.amazonaws.com', TAMPERING_EVENTS.firehose, { requestParameters: { deliveryStreamName: r.deliveryStreamNames } }, r.deliveryStreamNames);
-  add('Alarms', 'aws.cloudwatch', 'monitoring.amazonaws.com', TAMPERING_EVENTS.cloudwatch, { requestParameters: { alarmNames: r.alarmNames } }, r.alarmNames);
+  add('Logs', 'aws.logs', TAMPERING_EVENTS.logs, ['requestParameters', 'logGroupName'], r.logGroupNames);
+  add('LogsByIdentifier', 'aws.logs', TAMPERING_EVENTS.logsByIdentifier, ['requestParameters', 'logGroupIdentifier'], r.logGroupNames);
+  add('Cluster', 'aws.eks', TAMPERING_EVENTS.eks, ['requestParameters', 'name'], r.clusterNames);
+  add('Buckets', 'aws.s3', TAMPERING_EVENTS.s3, ['requestParameters', 'bucketName'], r.bucketNames);
+  add('Keys', 'aws.kms', TAMPERING_EVENTS.kms, ['resources', 'ARN'], r.keyArns);
+  add('Stream', 'aws.firehose', TAMPERING_EVENTS.firehose, ['requestParameters', 'deliveryStreamName'], r.deliveryStreamNames);
+  add('Alarms', 'aws.cloudwatch', TAMPERING_EVENTS.alarms, ['requestParameters', 'alarmNames'], r.alarmNames);
+  add('AlarmChanges', 'aws.cloudwatch', TAMPERING_EVENTS.alarm, ['requestParameters', 'alarmName'], r.alarmNames);
+  add('InsightRules', 'aws.cloudwatch', TAMPERING_EVENTS.insightRules, ['requestParameters', 'ruleNames'], r.insightRuleNames);
+  add('Topic', 'aws.sns', TAMPERING_EVENTS.topic, ['requestParameters', 'topicArn'], r.topicArns);
+  if (r.accountWide) {
+    patterns.AccountWide = pattern(['aws.cloudtrail', 'aws.logs'], TAMPERING_EVENTS.accountWide);
+  }
   return patterns;
+}
+
+/** The pattern that watches the tampering rules themselves (each rule sees the others' changes). */
+export function rulesPattern(ruleNames: string[]): object {
+  return pattern(['aws.events'], TAMPERING_EVENTS.rules, { requestParameters: { name: ruleNames } });
 }

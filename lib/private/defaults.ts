@@ -116,6 +116,11 @@ export const AUDIT_LOG_DEFAULTS = {
   /** Firehose buffering before an object is written: whichever comes first. */
   bufferSeconds: 300,
   bufferMiB: 64,
+  /**
+   * How long an expired (or, after a tampered bucket policy, deleted) object version stays
+   * recoverable: time to notice the tampering alarm and restore it.
+   */
+  undoWindow: Duration.days(30),
   /** The delivery alarm fires when the oldest buffered record is older than this. */
   stalledAfter: Duration.minutes(15),
 } as const;

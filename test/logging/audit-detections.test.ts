@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { nagPacks } from '../../examples/basic';
 import { AuditDetections, AuditDetectionsProps } from '../../lib';
 import { DEFAULT_SECRET_READERS } from '../../lib/logging/audit-patterns';
-import { WARNINGS } from '../../lib/private/defaults';
+import { AUDIT_EVENTS_PATTERN, WARNINGS } from '../../lib/private/defaults';
 import { fastApp } from '../fixtures';
 
 function detect(props: Partial<AuditDetectionsProps> = {}) {
@@ -30,7 +30,7 @@ describe('AuditDetections defaults', () => {
       'prod-audit-admission-denials', 'prod-audit-anonymous-requests', 'prod-audit-cluster-admin-bindings',
       'prod-audit-events-stopped', 'prod-audit-exec-into-pod', 'prod-audit-forbidden-bursts', 'prod-audit-secret-reads',
     ]);
-    template.resourceCountIs('AWS::Logs::MetricFilter', 5);
+    template.resourceCountIs('AWS::Logs::MetricFilter', 6);
     expect(Object.keys(detections.alarms).sort()).toEqual([
       'admissionDenials', 'anonymousRequests', 'auditEventsStopped', 'clusterAdminBindings', 'execIntoPod', 'forbiddenBursts', 'secretReads']);
   });
@@ -64,11 +64,13 @@ describe('AuditDetections defaults', () => {
     expect(alarm.DependsOn).toEqual([expect.stringMatching(/^AuditDetectionsForbiddenBurstsRule/)]);
   });
 
-  test('silence: fewer than 1 event reaching the log group in 3 periods of 5 minutes, missing data breaching', () => {
+  test('silence: fewer than 1 audit event in each of 3 periods of 5 minutes, missing data breaching', () => {
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: AUDIT_EVENTS_PATTERN, MetricTransformations: [{ MetricNamespace: 'CdkHardenedEks/prod', MetricName: 'AuditEventsStopped', MetricValue: '1' }],
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'prod-audit-events-stopped',
-      Namespace: 'AWS/Logs', MetricName: 'IncomingLogEvents',
-      Dimensions: [{ Name: 'LogGroupName', Value: { Ref: Match.stringLikeRegexp('ControlPlane') } }],
+      Namespace: 'CdkHardenedEks/prod', MetricName: 'AuditEventsStopped',
       Statistic: 'Sum', Period: 300, EvaluationPeriods: 3, Threshold: 1,
       ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching',
     });
@@ -81,9 +83,18 @@ describe('AuditDetections defaults', () => {
       Properties: Match.objectLike({
         EnableKeyRotation: true,
         KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-          Sid: 'AlarmsAndRulesOfThisAccountPublish', Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+          Sid: 'CloudWatchAlarmsOfThisAccountPublish', Principal: { Service: 'cloudwatch.amazonaws.com' },
           Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
         })]) },
+      }),
+    });
+    // EventBridge passes no aws:Source* keys to KMS: a conditioned statement would block every tampering alert.
+    template.hasResource('AWS::KMS::Key', {
+      Properties: Match.objectLike({
+        KeyPolicy: { Statement: Match.arrayWith([{
+          Sid: 'EventBridgePublishes', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*',
+        }]) },
       }),
     });
     const statements = (Object.values(template.findResources('AWS::SNS::TopicPolicy'))[0] as any).Properties.PolicyDocument.Statement;

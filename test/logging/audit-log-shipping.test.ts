@@ -86,13 +86,13 @@ describe('AuditLogShipping, default bucket in the stack', () => {
     expect(props.ObjectLockEnabled).toBeUndefined();
   });
 
-  test('lifecycle: IA at 30 days, Glacier IR at 90, Deep Archive at 365, expiry after seven years, the expired version a day later', () => {
+  test('lifecycle: IA at 30 days, Glacier IR at 90, Deep Archive at 365, expiry after seven years, the expired version 30 days later', () => {
     const [rule, markers] = (Object.values(bucket())[0] as any).Properties.LifecycleConfiguration.Rules;
     expect(markers).toEqual({ Id: 'remove-expired-delete-markers', Status: 'Enabled', ExpiredObjectDeleteMarker: true });
     expect(rule).toEqual(expect.objectContaining({
       Status: 'Enabled',
       ExpirationInDays: 2557,
-      NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+      NoncurrentVersionExpiration: { NoncurrentDays: 30 },
       AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
       Transitions: [
         { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
@@ -204,7 +204,7 @@ describe('AuditLogShipping options', () => {
       template.hasResourceProperties('AWS::S3::Bucket', {
         ObjectLockEnabled: true,
         ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: mode, Days: 400 } } },
-        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 400, NoncurrentVersionExpiration: { NoncurrentDays: 1 } })]) },
+        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 400, NoncurrentVersionExpiration: { NoncurrentDays: 30 } })]) },
       });
     }
   });

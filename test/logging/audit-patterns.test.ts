@@ -155,7 +155,7 @@ describe('audit detections against Kubernetes audit events', () => {
   test('the samples and crafted events are all loaded', () => {
     expect(SAMPLES.length).toBe(52);
     expect(Object.keys(PATTERNS).sort()).toEqual(
-      ['AdmissionDenials', 'AnonymousRequests', 'BreakGlassUse', 'ClusterAdminBindings', 'ExecIntoPod', 'SecretReads']);
+      ['AdmissionDenials', 'AnonymousRequests', 'AuditEventsStopped', 'BreakGlassUse', 'ClusterAdminBindings', 'ExecIntoPod', 'SecretReads']);
   });
 
   test('ExecIntoPod: exec, attach, port-forward and debug containers, allowed or denied; not logs or reads of pods', () => {
@@ -202,6 +202,10 @@ describe('audit detections against Kubernetes audit events', () => {
       `vapDenial:arn:aws:sts::${ACCOUNT}:assumed-role/Developer/alice`,
     ]);
     expect(ruleBody.LogGroupNames).toEqual(['/aws/eks/Patterns-Cluster-AD8AAA76/cluster']);
+  });
+
+  test('the silence alarm counts exactly the events the subscription ships: audit events, not other log lines', () => {
+    expect(PATTERNS.AuditEventsStopped).toBe(SUBSCRIPTION);
   });
 
   test('the subscription ships every audit event and nothing else', () => {

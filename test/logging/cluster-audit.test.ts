@@ -27,13 +27,14 @@ describe('HardenedEksCluster audit evidence', () => {
     });
 
     test('the silence alarm waits for the cluster, which must exist before it can log', () => {
-      const [alarm] = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'IncomingLogEvents' } })) as any[];
+      const [alarm] = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'AuditEventsStopped' } })) as any[];
       expect(alarm.DependsOn).toContain(stack.getLogicalId(cluster.cluster.node.defaultChild as any));
     });
 
     test('watches CloudTrail for tampering with every piece of the evidence', () => {
       const rules = Object.values(template.findResources('AWS::Events::Rule')).map((r: any) => r.Properties.EventPattern);
-      const detail = (source: string) => rules.find((p) => p.source[0] === source)!.detail;
+      const detail = (source: string) => rules.find((p) => p.source[0] === source && p.detail.requestParameters?.logGroupIdentifier === undefined
+        && p.detail.requestParameters?.alarmName === undefined && p.detail.requestParameters?.ruleNames === undefined)!.detail;
       const ref = (c: any) => ({ Ref: stack.getLogicalId(c.node.defaultChild ?? c) });
       expect(detail('aws.logs').requestParameters.logGroupName).toEqual([ref(cluster.controlPlaneLogGroup), ref(cluster.auditLog!.deliveryErrorLogGroup!)]);
       expect(detail('aws.eks').requestParameters.name).toEqual([cluster.clusterName]);
@@ -42,6 +43,10 @@ describe('HardenedEksCluster audit evidence', () => {
       expect(detail('aws.kms').resources.ARN).toEqual(keys.map((k) => stack.resolve(k.keyArn)));
       expect(detail('aws.firehose').requestParameters.deliveryStreamName).toEqual([ref(cluster.auditLog!.deliveryStream!)]);
       expect(detail('aws.cloudwatch').requestParameters.alarmNames).toHaveLength(8);
+      expect(detail('aws.sns').requestParameters.topicArn).toEqual([stack.resolve(cluster.auditDetections.alarmTopic.topicArn)]);
+      // Account-wide: trails and CloudWatch Logs account policies; and the rules watch each other.
+      expect(rules.find((p) => p.source.includes('aws.cloudtrail')).detail.eventName).toContain('StopLogging');
+      expect(detail('aws.events').requestParameters.name).toHaveLength(rules.length - 1);
     });
 
     test('configures no GuardDuty and warns about nothing audit-related', () => {
@@ -96,7 +101,7 @@ describe('HardenedEksCluster audit evidence', () => {
     template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 0);
     template.resourceCountIs('AWS::S3::Bucket', 0);
     const sources = Object.values(template.findResources('AWS::Events::Rule')).map((r: any) => r.Properties.EventPattern.source[0]).sort();
-    expect(sources).toEqual(['aws.cloudwatch', 'aws.eks', 'aws.kms', 'aws.logs']);
+    expect(sources).toEqual(['aws.cloudtrail', 'aws.cloudwatch', 'aws.cloudwatch', 'aws.cloudwatch', 'aws.eks', 'aws.events', 'aws.kms', 'aws.logs', 'aws.logs', 'aws.sns']);
   });
 
   describe('bad input is refused with the prop path', () => {

@@ -3,7 +3,7 @@ import { Annotations as AssertAnnotations, Match, Template } from 'aws-cdk-lib/a
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { matchesEventPattern } from './eventbridge-match';
 import { AuditDetections } from '../../lib';
-import { tamperingPatterns, TAMPERING_EVENTS } from '../../lib/logging/evidence-tampering';
+import { rulesPattern, tamperingPatterns, TAMPERING_EVENTS } from '../../lib/logging/evidence-tampering';
 import { WARNINGS } from '../../lib/private/defaults';
 import { fastApp } from '../fixtures';
 
@@ -14,6 +14,9 @@ const RESOURCES = {
   keyArns: ['arn:aws:kms:eu-west-1:111122223333:key/aaaa'],
   deliveryStreamNames: ['prod-audit'],
   alarmNames: ['prod-audit-exec-into-pod'],
+  insightRuleNames: ['prod-audit-403-by-principal'],
+  topicArns: ['arn:aws:sns:eu-west-1:111122223333:prod-audit-alarms'],
+  accountWide: true,
 };
 
 /** A CloudTrail record as EventBridge delivers it (detail-type "AWS API Call via CloudTrail"). */
@@ -34,7 +37,7 @@ describe('evidence tampering patterns', () => {
   const matched = (event: object) => Object.entries(patterns).filter(([, p]) => matchesEventPattern(p, event)).map(([n]) => n);
 
   test('one pattern per watched service', () => {
-    expect(Object.keys(patterns)).toEqual(['Logs', 'Cluster', 'Buckets', 'Keys', 'Stream', 'Alarms']);
+    expect(Object.keys(patterns)).toEqual(['Logs', 'LogsByIdentifier', 'Cluster', 'Buckets', 'Keys', 'Stream', 'Alarms', 'AlarmChanges', 'InsightRules', 'Topic', 'AccountWide']);
   });
 
   test('match the calls that switch off or destroy our evidence', () => {
@@ -47,6 +50,42 @@ describe('evidence tampering patterns', () => {
       [{ accountId: '111122223333', type: 'AWS::KMS::Key', ARN: 'arn:aws:kms:eu-west-1:111122223333:key/aaaa' }]))).toEqual(['Keys']);
     expect(matched(apiCall('firehose', 'DeleteDeliveryStream', { deliveryStreamName: 'prod-audit' }))).toEqual(['Stream']);
     expect(matched(apiCall('cloudwatch', 'DisableAlarmActions', { alarmNames: ['other', 'prod-audit-exec-into-pod'] }))).toEqual(['Alarms']);
+    // PutMetricAlarm and SetAlarmState name one alarm (alarmName), unlike DeleteAlarms (alarmNames).
+    expect(matched(apiCall('cloudwatch', 'PutMetricAlarm', { alarmName: 'prod-audit-exec-into-pod', threshold: 1000 }))).toEqual(['AlarmChanges']);
+    expect(matched(apiCall('cloudwatch', 'SetAlarmState', { alarmName: 'prod-audit-exec-into-pod', stateValue: 'OK' }))).toEqual(['AlarmChanges']);
+    expect(matched(apiCall('cloudwatch', 'DisableInsightRules', { ruleNames: ['prod-audit-403-by-principal'] }))).toEqual(['InsightRules']);
+    // Making oneself admin through EKS access entries leaves no RBAC binding to see.
+    expect(matched(apiCall('eks', 'CreateAccessEntry', { name: 'prod', principalArn: 'arn:aws:iam::111122223333:role/x' }))).toEqual(['Cluster']);
+    expect(matched(apiCall('eks', 'AssociateAccessPolicy', { name: 'prod', policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy' }))).toEqual(['Cluster']);
+    expect(matched(apiCall('logs', 'PutDataProtectionPolicy', { logGroupIdentifier: '/aws/eks/prod/cluster' }))).toEqual(['LogsByIdentifier']);
+    expect(matched(apiCall('sns', 'SetTopicAttributes', { topicArn: 'arn:aws:sns:eu-west-1:111122223333:prod-audit-alarms', attributeName: 'KmsMasterKeyId' }))).toEqual(['Topic']);
+    expect(matched(apiCall('cloudtrail', 'StopLogging', { name: 'org-trail' }))).toEqual(['AccountWide']);
+    expect(matched(apiCall('logs', 'PutAccountPolicy', { policyType: 'DATA_PROTECTION_POLICY' }))).toEqual(['AccountWide']);
+  });
+
+  test('the rules watch each other', () => {
+    const p = rulesPattern(['rule-a', 'rule-b']);
+    expect(matchesEventPattern(p, apiCall('events', 'DisableRule', { name: 'rule-b' }))).toBe(true);
+    expect(matchesEventPattern(p, apiCall('events', 'RemoveTargets', { rule: 'x', name: 'rule-a' }))).toBe(true);
+    expect(matchesEventPattern(p, apiCall('events', 'DisableRule', { name: 'someone-elses' }))).toBe(false);
+  });
+
+  test('each pattern stays within EventBridge\'s 2048 characters with the longest names (100-character cluster name)', () => {
+    const cluster = 'c'.repeat(100);
+    const long = tamperingPatterns({
+      logGroupNames: [`/aws/eks/${cluster}/cluster`, `/aws/kinesisfirehose/${cluster}-eks-audit`],
+      clusterNames: [cluster],
+      bucketNames: ['x'.repeat(63), 'y'.repeat(63)],
+      keyArns: Array.from({ length: 6 }, (_, i) => `arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/${i}${'0'.repeat(35)}`),
+      deliveryStreamNames: ['d'.repeat(64)],
+      alarmNames: Array.from({ length: 9 }, (_, i) => `${cluster}-audit-cluster-admin-bindings${i}`),
+      insightRuleNames: [`${cluster}-audit-403-by-principal`],
+      topicArns: [`arn:aws-us-gov:sns:us-gov-west-1:111122223333:${'t'.repeat(100)}`],
+      accountWide: true,
+    });
+    for (const p of [...Object.values(long), rulesPattern(Array.from({ length: 12 }, () => 'r'.repeat(64)))]) {
+      expect(JSON.stringify(p).length).toBeLessThanOrEqual(2048);
+    }
   });
 
   test('do not match the same calls on other resources, reads, or other event types', () => {
@@ -60,12 +99,12 @@ describe('evidence tampering patterns', () => {
   });
 
   test('a service without resources is not watched', () => {
-    expect(Object.keys(tamperingPatterns({ logGroupNames: ['/aws/eks/prod/cluster'] }))).toEqual(['Logs']);
+    expect(Object.keys(tamperingPatterns({ logGroupNames: ['/aws/eks/prod/cluster'] }))).toEqual(['Logs', 'LogsByIdentifier']);
   });
 
   test('every event name is one CloudTrail writes for a change, never a read', () => {
     for (const name of Object.values(TAMPERING_EVENTS).flat()) {
-      expect(name).toMatch(/^(Delete|Put|Update|Disable|Schedule|Disassociate|Stop)/);
+      expect(name).toMatch(/^(Create|Associate|Delete|Put|Update|Disable|Schedule|Disassociate|Stop|Set|Remove)/);
     }
   });
 });
@@ -81,9 +120,9 @@ describe('AuditDetections.watchEvidence', () => {
 
   test('one rule per service, each notifying the topic, which EventBridge rules of this account may publish to', () => {
     const { rules, template, detections } = detect();
-    expect(rules).toHaveLength(6);
+    expect(rules).toHaveLength(12);
     expect(detections.tamperingRules).toEqual(rules);
-    template.resourceCountIs('AWS::Events::Rule', 6);
+    template.resourceCountIs('AWS::Events::Rule', 12);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { 'source': ['aws.kms'], 'detail-type': ['AWS API Call via CloudTrail'], 'detail': Match.objectLike({ eventName: [...TAMPERING_EVENTS.kms] }) },
       Targets: [{ Arn: { Ref: Match.stringLikeRegexp('AuditDetectionsAlarmTopic') }, Id: 'Target0' }],
