@@ -3,6 +3,7 @@ import { NagPack, NagPackProps } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { accessEntriesOnly } from './rules/access-entries-only';
 import { accessEntryClusterAdmin } from './rules/access-entry-cluster-admin';
+import { auditLogShipped } from './rules/audit-log-shipped';
 import { bottlerocketUserData } from './rules/bottlerocket-user-data';
 import { controlPlaneLogGroup } from './rules/control-plane-log-group';
 import { controlPlaneLogTypes } from './rules/control-plane-log-types';
@@ -32,6 +33,7 @@ export const HARDENED_EKS_RULES: readonly HardenedEksRule[] = [
   endpointPublicUnrestricted,
   controlPlaneLogTypes,
   controlPlaneLogGroup,
+  auditLogShipped,
   secretsEncryption,
   accessEntriesOnly,
   creatorAdminBootstrap,

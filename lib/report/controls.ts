@@ -115,8 +115,8 @@ export const CONTROLS: readonly Control[] = [
       if (!c || c.auditShipping === 'off') { return yours('auditLogShipping is false: audit events stay in the control-plane log group only'); }
       if (c.auditShipping === 'existing-bucket') { return { status: 'enforced-by-option', by: 'AuditLogShipping: Firehose to your existing (log-archive) bucket and key' }; }
       if (c.auditShipping === 'logs-destination') { return { status: 'enforced-by-option', by: 'AuditLogShipping: subscription to a CloudWatch Logs destination in another account' }; }
-      return byDefault(`AuditLogShipping: Firehose (CMK) to S3 (SSE-KMS CMK, versioned, deletes of versions denied, TLS only, access logged), ` +
-        `${c.auditRetentionDays} days${c.auditObjectLock ? `, Object Lock ${c.auditObjectLock}` : ''}`);
+      return byDefault(`AuditLogShipping: Firehose (CMK) to S3 (SSE-KMS CMK, versioned, deletes denied, TLS only, access logged), ` +
+        `${c.auditRetentionDays} days${c.auditObjectLock ? `, Object Lock ${c.auditObjectLock}` : ''}; HardenedEks-AuditLogShipped`);
     },
   },
   {

@@ -2,7 +2,7 @@ import { App, CfnParameter, RemovalPolicy, Stack, Validations } from 'aws-cdk-li
 import * as eksv1 from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { HardenedEksChecks } from '../../lib';
+import { HardenedEksChecks, HardenedEksCluster } from '../../lib';
 import { HARDENED_EKS_RULES } from '../../lib/nag/hardened-eks-checks';
 import { fastApp } from '../fixtures';
 
@@ -25,6 +25,8 @@ interface Fixture {
   readonly stack: Stack;
   readonly cluster: eks.CfnCluster;
   readonly logGroup: logs.CfnLogGroup;
+  readonly subscription: logs.CfnSubscriptionFilter;
+  readonly metricFilter: logs.CfnMetricFilter;
 }
 
 /** A compliant L1 cluster and its log group; `change` breaks one thing at a time. */
@@ -39,7 +41,14 @@ function fixture(change: (f: Fixture) => void = () => undefined, clusterProps: P
   });
   logGroup.applyRemovalPolicy(RemovalPolicy.RETAIN);
   cluster.addResourceDependency(logGroup);
-  const f = { app, stack, cluster, logGroup };
+  const subscription = new logs.CfnSubscriptionFilter(stack, 'Shipping', {
+    logGroupName: logGroup.ref, filterPattern: '{ $.kind = "Event" }', destinationArn: 'arn:aws:logs:eu-west-1:999988887777:destination:audit',
+  });
+  const metricFilter = new logs.CfnMetricFilter(stack, 'Alarms', {
+    logGroupName: logGroup.ref, filterPattern: '{ $.objectRef.subresource = "exec" }',
+    metricTransformations: [{ metricNamespace: 'Audit', metricName: 'Exec', metricValue: '1' }],
+  });
+  const f = { app, stack, cluster, logGroup, subscription, metricFilter };
   change(f);
   return f;
 }
@@ -112,6 +121,34 @@ describe('ControlPlaneLogTypes', () => {
   });
 });
 
+describe('AuditLogShipped', () => {
+  test('NotShipped without a subscription filter on the log group, NoAlarms without a metric filter', () => {
+    const f = fixture(({ stack, subscription, metricFilter }) => { stack.node.tryRemoveChild(subscription.node.id); stack.node.tryRemoveChild(metricFilter.node.id); });
+    expect(findings(f.app)).toEqual([
+      'HardenedEks-AuditLogShipped[AuditLog::NotShipped] @ Rules/Cluster',
+      'HardenedEks-AuditLogShipped[AuditLog::NoAlarms] @ Rules/Cluster',
+    ]);
+  });
+
+  test('filters on another log group do not count; the log group\'s literal name does', () => {
+    const other = fixture(({ subscription }) => { subscription.logGroupName = '/aws/eks/other/cluster'; });
+    expect(findings(other.app)).toEqual(['HardenedEks-AuditLogShipped[AuditLog::NotShipped] @ Rules/Cluster']);
+    const literal = fixture(({ subscription }) => { subscription.logGroupName = '/aws/eks/prod/cluster'; });
+    expect(findings(literal.app)).toEqual([]);
+  });
+
+  test('not applicable when the app does not create the log group (ControlPlaneLogGroup reports that)', () => {
+    const f = fixture(({ logGroup }) => { logGroup.logGroupName = '/aws/eks/other/cluster'; });
+    expect(findings(f.app).filter((x) => x.includes('AuditLogShipped'))).toEqual([]);
+  });
+
+  test('HardenedEksCluster with shipping turned off is reported', () => {
+    const app = fastApp();
+    new HardenedEksCluster(new Stack(app, 'Off'), 'Cluster', { auditLogShipping: false });
+    expect(findings(app)).toEqual(['HardenedEks-AuditLogShipped[AuditLog::NotShipped] @ Off/Cluster/Cluster/Resource']);
+  });
+});
+
 describe('ControlPlaneLogGroup', () => {
   test('Missing when no log group has the cluster\'s log group name', () => {
     const f = fixture(({ logGroup }) => { logGroup.logGroupName = '/aws/eks/other/cluster'; });
@@ -161,7 +198,7 @@ describe('ControlPlaneLogGroup', () => {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     cluster.node.addDependency(group);
-    expect(findings(app)).toEqual(['HardenedEks-ControlPlaneLogGroup[LogGroup::NotEncrypted] @ Rules/Cluster']);
+    expect(findings(app).filter((x) => x.includes('ControlPlaneLogGroup'))).toEqual(['HardenedEks-ControlPlaneLogGroup[LogGroup::NotEncrypted] @ Rules/Cluster']);
   });
 
   test('a log group in another stack counts as created first only if the cluster stack depends on it', () => {
@@ -171,9 +208,9 @@ describe('ControlPlaneLogGroup', () => {
     group.applyRemovalPolicy(RemovalPolicy.RETAIN);
     const clusterStack = new Stack(app, 'Rules');
     new eks.CfnCluster(clusterStack, 'Cluster', COMPLIANT_CLUSTER);
-    expect(findings(app)).toEqual(['HardenedEks-ControlPlaneLogGroup[LogGroup::NotCreatedFirst] @ Rules/Cluster']);
+    expect(findings(app).filter((x) => x.includes('ControlPlaneLogGroup'))).toEqual(['HardenedEks-ControlPlaneLogGroup[LogGroup::NotCreatedFirst] @ Rules/Cluster']);
     clusterStack.addStackDependency(logStack);
-    expect(findings(app)).toEqual([]);
+    expect(findings(app).filter((x) => x.includes('ControlPlaneLogGroup'))).toEqual([]);
   });
 });
 

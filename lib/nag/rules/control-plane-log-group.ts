@@ -35,7 +35,8 @@ export const controlPlaneLogGroup: HardenedEksRule = {
   },
 };
 
-function findLogGroup(cluster: CfnResource, clusterName: unknown): CfnResource | undefined {
+/** The app's log group named `/aws/eks/<cluster name>/cluster`, if any. */
+export function findLogGroup(cluster: CfnResource, clusterName: unknown): CfnResource | undefined {
   const expected = typeof clusterName === 'string'
     ? JSON.stringify(`/aws/eks/${clusterName}/cluster`)
     : JSON.stringify({ 'Fn::Join': ['', ['/aws/eks/', clusterName, '/cluster']] });
