@@ -393,50 +393,19 @@ export class AuditLogShipping extends Construct {
 
     // Server access logs: SSE-S3, the only default encryption S3 log delivery supports.
     const accessLogs = new s3.Bucket(this, 'AccessLogsBucket', {
+      ...PROTECTED_BUCKET,
       encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{
-        id: 'expire-access-logs',
-        expiration: Duration.days(retentionDays),
-        noncurrentVersionExpiration: AUDIT_LOG_DEFAULTS.undoWindow,
-        abortIncompleteMultipartUploadAfter: Duration.days(7),
-      }, {
-        id: 'remove-expired-delete-markers',
-        expiredObjectDeleteMarker: true,
-      }],
+      lifecycleRules: expiryRules('expire-access-logs', retentionDays, []),
     });
 
-    const transitions = lifecycleTransitions(retentionDays);
     const bucket = new s3.Bucket(this, 'Bucket', {
+      ...PROTECTED_BUCKET,
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: key,
       bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
       objectLockEnabled: props.objectLock !== undefined ? true : undefined,
       objectLockDefaultRetention: objectLockRetention(props.objectLock, retentionDays),
-      lifecycleRules: [{
-        id: 'archive-then-expire',
-        transitions,
-        expiration: Duration.days(retentionDays),
-        // Nobody can delete or overwrite an object (bucket policy), so a version becomes noncurrent
-        // by this rule's expiry, or after someone rewrote the bucket policy: keep it for the undo
-        // window, not for a second retention.
-        noncurrentVersionExpiration: AUDIT_LOG_DEFAULTS.undoWindow,
-        abortIncompleteMultipartUploadAfter: Duration.days(7),
-      }, {
-        id: 'remove-expired-delete-markers',
-        expiredObjectDeleteMarker: true,
-      }],
+      lifecycleRules: expiryRules('archive-then-expire', retentionDays, lifecycleTransitions(retentionDays)),
     });
     // Written by hand, not through serverAccessLogsBucket: that helper switches between an ACL and
     // a bucket policy on a feature flag, and the library must not depend on the consumer's flags.
@@ -465,6 +434,34 @@ export class AuditLogShipping extends Construct {
     }
     return { bucket, key, accessLogs, retentionDays };
   }
+}
+
+/** What both buckets of the archive share: no public access, owner-enforced, TLS 1.2+, versioned, retained. */
+const PROTECTED_BUCKET: s3.BucketProps = {
+  blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+  objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+  enforceSSL: true,
+  minimumTLSVersion: 1.2,
+  versioned: true,
+  removalPolicy: RemovalPolicy.RETAIN,
+};
+
+/**
+ * Lifecycle of a bucket nobody may delete from (bucket policy): expiry after the retention, and the
+ * expired version kept for the undo window (a version becomes noncurrent only by this expiry, or
+ * after someone rewrote the bucket policy), not for a second retention.
+ */
+function expiryRules(id: string, retentionDays: number, transitions: s3.Transition[]): s3.LifecycleRule[] {
+  return [{
+    id,
+    transitions: transitions.length > 0 ? transitions : undefined,
+    expiration: Duration.days(retentionDays),
+    noncurrentVersionExpiration: AUDIT_LOG_DEFAULTS.undoWindow,
+    abortIncompleteMultipartUploadAfter: Duration.days(7),
+  }, {
+    id: 'remove-expired-delete-markers',
+    expiredObjectDeleteMarker: true,
+  }];
 }
 
 /**
