@@ -306,7 +306,7 @@ export class AuditLogShipping extends Construct {
     stream.node.addDependency(deliveryPolicy);
     applyAcknowledgements(auditArchiveAcknowledgements({
       deliveryPolicy,
-      objectResources: objectResources.map((arn) => nagResourceName(stack, arn)),
+      objectArns: objectResources,
       bucket: this.accessLogsBucket ? bucket : undefined,
       accessLogsBucket: this.accessLogsBucket,
     }));
@@ -485,22 +485,6 @@ function objectLockRetention(mode: AuditObjectLockMode | undefined, days: number
   return mode === AuditObjectLockMode.COMPLIANCE
     ? s3.ObjectLockRetention.compliance(Duration.days(days))
     : s3.ObjectLockRetention.governance(Duration.days(days));
-}
-
-/**
- * How cdk-nag prints a resource ARN in a granular finding id: intrinsics as `<LogicalId.Attr>`,
- * `Ref`s as `<LogicalId>`, pseudo parameters as `<AWS::Name>`.
- */
-function nagResourceName(stack: Stack, arn: string): string {
-  const resolved = stack.resolve(arn);
-  if (typeof resolved === 'string') { return resolved; }
-  const parts: unknown[] = resolved?.['Fn::Join']?.[1] ?? [resolved];
-  return parts.map((p: any) => {
-    if (typeof p === 'string') { return p; }
-    if (p['Fn::GetAtt']) { return `<${p['Fn::GetAtt'].join('.')}>`; }
-    if (p.Ref) { return `<${p.Ref}>`; }
-    return JSON.stringify(p);
-  }).join('');
 }
 
 /**

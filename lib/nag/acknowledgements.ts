@@ -118,6 +118,22 @@ export function applyAcknowledgements(acks: LibraryAcknowledgement[]): void {
   }
 }
 
+/**
+ * How cdk-nag prints a resource ARN in a granular finding id: intrinsics as `<LogicalId.Attr>`,
+ * `Ref`s as `<LogicalId>`, pseudo parameters as `<AWS::Name>`.
+ */
+function nagResourceName(stack: Stack, arn: string): string {
+  const resolved = stack.resolve(arn);
+  if (typeof resolved === 'string') { return resolved; }
+  const parts: unknown[] = resolved?.['Fn::Join']?.[1] ?? [resolved];
+  return parts.map((p: any) => {
+    if (typeof p === 'string') { return p; }
+    if (p['Fn::GetAtt']) { return `<${p['Fn::GetAtt'].join('.')}>`; }
+    if (p.Ref) { return `<${p.Ref}>`; }
+    return JSON.stringify(p);
+  }).join('');
+}
+
 /** The construct itself when it is a CloudFormation resource, else its default child's. */
 function cfnResourceOf(construct: IConstruct): CfnResource | undefined {
   if (CfnResource.isCfnResource(construct)) { return construct; }
@@ -191,22 +207,22 @@ export function cniRoleAcknowledgements(role: IConstruct): LibraryAcknowledgemen
  *   whose default encryption is SSE-KMS.
  */
 export function auditArchiveAcknowledgements(parts: {
-  deliveryPolicy: IConstruct; objectResources: string[]; bucket?: IConstruct; accessLogsBucket?: IConstruct;
+  deliveryPolicy: IConstruct; objectArns: string[]; bucket?: IConstruct; accessLogsBucket?: IConstruct;
 }): LibraryAcknowledgement[] {
   const acks: LibraryAcknowledgement[] = [];
   const policy = cfnResourceOf(parts.deliveryPolicy);
   if (policy) {
-    for (const resource of parts.objectResources) {
+    for (const arn of parts.objectArns) {
       acks.push({
         resource: policy,
-        ruleId: `AwsSolutions-IAM5[Resource::${resource}]`,
+        ruleId: `AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(policy), arn)}]`,
         reason: 'Firehose chooses each object key at delivery time (date path and a random suffix); the prefix confines the wildcard ' +
           "to this cluster's audit objects, and the bucket policy lets no other principal write there.",
       });
     }
   }
   const replication = 'The audit archive is the copy of the control-plane log group, outside CloudWatch Logs. A copy in another account or region ' +
-    'is the auditLog.bucket option (a log-archive account bucket), which this stack cannot create; versioning, a deny on deleting versions ' +
+    'is the auditLog.bucket option (a log-archive account bucket), which this stack cannot create; versioning, a deny on deleting objects ' +
     'and optional Object Lock protect this one.';
   for (const bucket of [parts.bucket, parts.accessLogsBucket]) {
     const cfn = bucket && cfnResourceOf(bucket);

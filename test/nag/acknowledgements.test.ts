@@ -10,10 +10,10 @@ import {
 import { fastApp } from '../fixtures';
 
 function auditAcknowledgements(cluster: HardenedEksCluster): LibraryAcknowledgement[] {
-  const bucket = `<${Stack.of(cluster).getLogicalId(cluster.auditLog!.bucket!.node.defaultChild as CfnResource)}.Arn>`;
+  const bucket = cluster.auditLog!.bucket!;
   return auditArchiveAcknowledgements({
     deliveryPolicy: cluster.auditLog!.node.findChild('DeliveryPolicy'),
-    objectResources: [`${bucket}/eks-audit/${cluster.clusterName}/*`, `${bucket}/eks-audit-errors/${cluster.clusterName}/*`],
+    objectArns: [bucket.arnForObjects(`eks-audit/${cluster.clusterName}/*`), bucket.arnForObjects(`eks-audit-errors/${cluster.clusterName}/*`)],
     bucket: cluster.auditLog!.bucket,
     accessLogsBucket: cluster.auditLog!.accessLogsBucket,
   });
