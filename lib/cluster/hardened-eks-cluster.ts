@@ -7,7 +7,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { createHash } from 'crypto';
 import { ClusterEndpointAccess } from './endpoint-access';
 import { createHardenedVpc } from './network';
 import {
@@ -28,7 +27,7 @@ import { renderAdmissionPolicy } from '../manifests/admission-policy';
 import { HardenedNamespace, HardenedNamespaceOptions } from '../manifests/hardened-namespace';
 import { namespaceGroup } from '../manifests/namespace-objects';
 import { autoScalingServiceLinkedRoleArn, HardenedNodeGroup, HardenedNodeGroupOptions } from '../nodes/hardened-node-group';
-import { isDns1123Label } from '../private/names';
+import { isDns1123Label, stableHash } from '../private/names';
 import { factsOf } from '../report/facts';
 import { attachReport } from '../report/hardening-report';
 import {
@@ -817,7 +816,7 @@ function resolvedArn(role: iam.IRole): string {
 
 /** A short, stable hash of a string (not for security; for construct ids). */
 function shortHash(value: string): string {
-  return createHash('sha256').update(value).digest('hex').slice(0, 8).toUpperCase();
+  return stableHash(value, 8).toUpperCase();
 }
 
 /** Marks an access entry as an admin one the library grants on purpose (read by HardenedEksChecks). */

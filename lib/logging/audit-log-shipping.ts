@@ -8,12 +8,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { createHash } from 'crypto';
 import { checkAuditLogOptions } from './audit-validation';
 import { applyAcknowledgements, auditArchiveAcknowledgements } from '../nag/acknowledgements';
 import { createEncryptedLogGroup } from './encrypted-log-group';
 import { AUDIT_LOG_DEFAULTS, AUDIT_EVENTS_PATTERN } from '../private/defaults';
 import { PropProblems } from '../private/errors';
+import { stableHash } from '../private/names';
 
 /**
  * How the audit bucket's S3 Object Lock protects each object for the whole retention.
@@ -492,6 +492,5 @@ function objectLockRetention(mode: AuditObjectLockMode | undefined, days: number
  * characters, unique per stack and cluster.
  */
 export function deliveryRoleName(stackName: string, clusterName: string): string {
-  const hash = createHash('sha256').update(`${stackName}/${clusterName}`).digest('hex').slice(0, 10);
-  return `eks-audit-delivery-${hash}`;
+  return `eks-audit-delivery-${stableHash(`${stackName}/${clusterName}`, 10)}`;
 }
