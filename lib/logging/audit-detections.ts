@@ -28,23 +28,25 @@ export interface AuditDetectionSettings {
   readonly enabled?: boolean;
 
   /**
-   * Matching audit events within one period that raise the alarm (at least 1).
+   * Matching audit events within one period that raise the alarm (at least 1). For
+   * `auditEventsStopped`, the alarm fires when fewer events than this arrive.
    *
    * @default - per detection: 20 for forbiddenBursts (per principal), 1 for the others
    */
   readonly threshold?: number;
 
   /**
-   * The period the events are counted over, in whole minutes.
+   * The period the events are counted over, in whole minutes (period × evaluationPeriods at most
+   * 24 hours).
    *
-   * @default Duration.minutes(5)
+   * @default - Duration.minutes(1) for breakGlassUse, Duration.minutes(5) for the others
    */
   readonly period?: Duration;
 
   /**
    * Consecutive periods over the threshold before the alarm fires.
    *
-   * @default 1
+   * @default - 3 for auditEventsStopped, 1 for the others
    */
   readonly evaluationPeriods?: number;
 }
@@ -85,9 +87,9 @@ export interface AuditDetectionsOptions {
   /**
    * Usernames allowed to read Secrets without an alarm: exact names, or prefixes ending in `*`.
    * Replaces the default list; start from `AuditDetections.DEFAULT_SECRET_READERS` to extend it.
-   * The whole pattern must fit CloudWatch's 1024 characters (about 20 entries).
+   * The whole pattern must fit CloudWatch's 1024 characters (the default list uses about half).
    *
-   * @default AuditDetections.DEFAULT_SECRET_READERS (controller manager, kube-system service accounts, API server, kubelets, EKS components)
+   * @default AuditDetections.DEFAULT_SECRET_READERS (kube-controller-manager and four of its controllers' service accounts, API server, kubelets, EKS components)
    */
   readonly secretReaders?: string[];
 
@@ -143,11 +145,13 @@ const ENABLE_ONLY: ReadonlyArray<keyof AuditDetectionsOptions> = ['evidenceTampe
 /**
  * Alarms on the Kubernetes audit events attackers leave: metric filters on the control-plane log
  * group (and one Contributor Insights rule, for 403 bursts per principal), each with an alarm that
- * notifies one SNS topic.
+ * notifies one SNS topic; an alarm when audit events stop arriving; and, through `watchEvidence`,
+ * EventBridge rules on CloudTrail records of API calls that switch off or destroy the evidence.
  *
  * The default topic is encrypted with its own customer managed key, which CloudWatch may use only
- * for this account's alarms, and refuses publishing without TLS. Detections act on the log group in
- * CloudWatch Logs, within minutes, whether or not the events are also shipped elsewhere.
+ * for this account's alarms (and EventBridge to publish), and refuses publishing without TLS.
+ * Detections act on the log group in CloudWatch Logs, within minutes, whether or not the events
+ * are also shipped elsewhere.
  */
 export class AuditDetections extends Construct {
   /** The usernames allowed to read Secrets when `secretReaders` is not set. */

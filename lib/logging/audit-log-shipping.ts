@@ -53,7 +53,7 @@ export interface AuditLogOptions {
    * whole `retention` in this mode. Only a new bucket can have it, so it cannot be combined with
    * `bucket`.
    *
-   * @default - no Object Lock: versioning and a bucket policy that denies deleting object versions
+   * @default - no Object Lock: versioning and a bucket policy that denies deleting objects and versions
    */
   readonly objectLock?: AuditObjectLockMode;
 
@@ -117,16 +117,20 @@ export interface AuditLogShippingProps extends AuditLogOptions {
  * A subscription filter passes every audit event (and nothing else) to an Amazon Data Firehose
  * stream, encrypted with its own customer managed key, which unpacks the CloudWatch Logs records
  * and writes the audit events as gzipped JSON lines under `eks-audit/<cluster>/YYYY/MM/DD/HH/`.
- * Records Firehose cannot process go under `eks-audit-errors/<cluster>/`.
+ * Records Firehose cannot process go under `eks-audit-errors/<cluster>/`; delivery errors go to
+ * the log group `/aws/kinesisfirehose/<cluster>-eks-audit`.
  *
- * The bucket this stack creates by default: SSE-KMS with its own key (rotation on), versioning,
- * Block Public Access, TLS 1.2 or later only, writes only by the delivery role, deleting object
- * versions denied to everyone, server access logs to a second bucket, cheaper storage classes after
- * 30, 90 and 365 days and expiry after the retention (seven years by default), optional Object
- * Lock. Both buckets and the keys are retained when the stack is deleted.
+ * The bucket this stack creates by default: SSE-KMS with its own key (rotation on; disabling or
+ * deleting it denied to everyone), versioning, Block Public Access, TLS 1.2 or later only, writes
+ * only by the delivery role, deleting objects and versions denied to everyone, server access logs
+ * to a second bucket, cheaper storage classes after 30, 90 and 365 days, expiry after the
+ * retention (seven years by default, or the log group's when longer) with expired versions kept
+ * 30 more days, optional Object Lock. Both buckets, the keys and the error log group are retained
+ * when the stack is deleted.
  *
- * IAM: CloudWatch Logs may only put records into this stream, from this account; Firehose may only
- * write objects to this bucket and use its key through S3 for this bucket.
+ * IAM: CloudWatch Logs may only put records from this log group into this stream, from this
+ * account; Firehose may only write this cluster's objects to this bucket, use its key through S3
+ * for this bucket, and write its one error log stream.
  */
 export class AuditLogShipping extends Construct {
   /** The bucket the audit events land in; undefined when they go to a CloudWatch Logs destination. */
