@@ -126,7 +126,11 @@ describe('AuditLogShipping, default bucket in the stack', () => {
     expect(accessLogs.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: Match.stringLikeRegexp('AuditLogAccessLogsBucket') },
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DenyDeletingObjects', Effect: 'Deny', Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'] })]) },
+      PolicyDocument: { Statement: Match.arrayWith([
+        Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        Match.objectLike({ Effect: 'Deny', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+        Match.objectLike({ Sid: 'DenyDeletingObjects', Effect: 'Deny', Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'] }),
+      ]) },
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({

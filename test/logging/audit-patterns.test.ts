@@ -101,6 +101,8 @@ const CRAFTED: Record<string, string> = {
   secretWatchByWorkload: eksEvent({ verb: 'watch', resource: 'secrets', username: 'system:serviceaccount:team-a:app', groups: ['system:serviceaccounts'] }),
   secretGetByKubelet: eksEvent({ verb: 'get', resource: 'secrets', username: 'system:node:ip-10-0-1-2.ec2.internal', groups: ['system:nodes'] }),
   secretListByController: eksEvent({ verb: 'list', resource: 'secrets', username: 'system:serviceaccount:kube-system:namespace-controller' }),
+  // A pod in kube-system is not a controller: the default allow-list names controllers one by one.
+  secretListByKubeSystemAddon: eksEvent({ verb: 'list', resource: 'secrets', namespace: 'kube-system', username: 'system:serviceaccount:kube-system:some-addon' }),
   secretListByControllerManager: eksEvent({ verb: 'list', resource: 'secrets', username: 'system:kube-controller-manager' }),
   secretReadByEks: eksEvent({ verb: 'list', resource: 'secrets', username: 'eks:kms-storage-migrator' }),
   secretCreate: eksEvent({ verb: 'create', resource: 'secrets', name: 'db-password' }),
@@ -171,7 +173,7 @@ describe('audit detections against Kubernetes audit events', () => {
   });
 
   test('SecretReads: get, list and watch by principals outside the allow-list', () => {
-    expect(matching(PATTERNS.SecretReads)).toEqual(['forbiddenList', 'secretGetByHuman', 'secretListByWorkload', 'secretWatchByWorkload']);
+    expect(matching(PATTERNS.SecretReads)).toEqual(['forbiddenList', 'secretGetByHuman', 'secretListByKubeSystemAddon', 'secretListByWorkload', 'secretWatchByWorkload']);
   });
 
   test('SecretReads: a custom allow-list replaces the default', () => {
