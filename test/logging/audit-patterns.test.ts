@@ -11,7 +11,7 @@ import { AUDIT_EVENTS_PATTERN } from '../../lib/private/defaults';
 import { PINNED_FEATURE_FLAGS } from '../fixtures';
 
 /** Falco's Kubernetes audit traces (minikube, 2018): one or more audit events per file, as JSON lines. */
-const SAMPLES_DIR = path.join(__dirname, '..', '..', '..', 'shared', 'testdata', 'k8s-audit-samples', 'falco-0.34.1');
+const SAMPLES_DIR = path.join(__dirname, '..', 'testdata', 'k8s-audit-samples', 'falco-0.34.1');
 const SAMPLES: Array<{ name: string; line: string }> = fs.readdirSync(SAMPLES_DIR)
   .filter((f) => f.endsWith('.json'))
   .sort()

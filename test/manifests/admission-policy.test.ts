@@ -7,7 +7,7 @@ import {
 import { admit, AdmissionParams, bufbuild, Evaluator, marcbachmann } from './cel-harness';
 import { validateAgainstSchema } from './k8s-schema';
 
-const FIXTURES = path.join(__dirname, '..', '..', '..', 'shared', 'testdata', 'psa-fixtures', 'restricted', 'v1.37');
+const FIXTURES = path.join(__dirname, '..', 'testdata', 'psa-fixtures', 'restricted', 'v1.37');
 const REGISTRY = '111122223333.dkr.ecr.eu-west-1.amazonaws.com';
 const PARAMS: AdmissionParams = { allowedRegistries: REGISTRY, allowedVolumes: '', requireDigests: 'false' };
 const EVALUATORS: Array<[string, Evaluator]> = [['@bufbuild/cel', bufbuild], ['@marcbachmann/cel-js', marcbachmann]];
