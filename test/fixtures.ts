@@ -15,13 +15,21 @@ export const PINNED_FEATURE_FLAGS: Record<string, boolean> = {
 
 /**
  * A fast app for unit tests: no built-in CloudFormation validation, no asset staging
- * (the kubectl and AWS CLI layers are not copied into a temp dir for every synth).
+ * (the kubectl and AWS CLI layers are not copied into a temp dir for every synth), no creation
+ * stack traces in the construct metadata (capturing one per resource is most of a synth's cost
+ * under jest, which source-maps every stack frame).
  */
 export function fastApp(context: Record<string, unknown> = {}, props: AppProps = {}): App {
   return new App({
     builtinCloudFormationValidation: false,
     ...props,
-    context: { 'aws:cdk:disable-asset-staging': true, ...PINNED_FEATURE_FLAGS, ...context },
+    context: {
+      'aws:cdk:disable-asset-staging': true,
+      'aws:cdk:disable-stack-trace': true,
+      'aws:cdk:disable-creation-stack-traces': true,
+      ...PINNED_FEATURE_FLAGS,
+      ...context,
+    },
   } as AppProps);
 }
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { insightContribution, matchesFilterPattern, patternStats } from './cloudwatch-filter';
@@ -8,7 +8,7 @@ import { HardenedEksCluster } from '../../lib';
 import { ADMISSION_POLICY_NAME } from '../../lib/manifests/admission-policy';
 import { MAX_FILTER_PATTERN_LENGTH, quote, secretReadPattern } from '../../lib/logging/audit-patterns';
 import { AUDIT_EVENTS_PATTERN } from '../../lib/private/defaults';
-import { PINNED_FEATURE_FLAGS } from '../fixtures';
+import { fastApp } from '../fixtures';
 
 /** Falco's Kubernetes audit traces (minikube, 2018): one or more audit events per file, as JSON lines. */
 const SAMPLES_DIR = path.join(__dirname, '..', 'testdata', 'k8s-audit-samples', 'falco-0.34.1');
@@ -136,7 +136,7 @@ function resolve(value: any): string {
 }
 
 // The patterns as deployed: read from the template of a cluster with a break-glass role.
-const app = new App({ context: { ...PINNED_FEATURE_FLAGS, 'aws:cdk:disable-asset-staging': true } });
+const app = fastApp();
 const stack = new Stack(app, 'Patterns', { env: { account: ACCOUNT, region: 'eu-west-1' } });
 new HardenedEksCluster(stack, 'Cluster', {
   breakGlassAdminRole: iam.Role.fromRoleArn(stack, 'BreakGlass', `arn:aws:iam::${ACCOUNT}:role/BreakGlass`),
