@@ -1,4 +1,5 @@
 export * from './cluster/hardened-eks-cluster';
+export * from './core/hardened-cluster';
 export * from './cluster/endpoint-access';
 export { HardenedNodeGroup, HardenedNodeGroupOptions, HardenedNodeGroupProps, NodeArchitecture } from './nodes/hardened-node-group';
 export { BootstrapContainerMode, BottlerocketBootstrapContainer, BottlerocketSettings, KernelLockdown } from './nodes/bottlerocket-settings';

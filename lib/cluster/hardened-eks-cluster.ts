@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ClusterEndpointAccess } from './endpoint-access';
+import { IHardenedCluster } from '../core/hardened-cluster';
 import { createHardenedVpc } from './network';
 import {
   checkAddonVersion, checkClusterName, checkPublicCidrs, checkRetention, checkVersionAndLayer,
@@ -252,7 +253,7 @@ export interface HardenedEksClusterProps {
  *   Identity agent, at EKS's default versions unless pinned;
  * - managed node groups only (no Auto Mode), in private subnets.
  */
-export class HardenedEksCluster extends Construct {
+export class HardenedEksCluster extends Construct implements IHardenedCluster {
   /** The underlying aws-eks-v2 cluster (escape hatch). */
   public readonly cluster: eks.Cluster;
 

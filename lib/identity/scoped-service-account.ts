@@ -2,7 +2,7 @@ import { Annotations, CfnJson, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { HardenedEksCluster } from '../cluster/hardened-eks-cluster';
+import { IHardenedCluster } from '../core/hardened-cluster';
 import { AUTOMOUNT_DECLARED_ANNOTATION } from '../nag/rules/manifest-service-account-automount';
 import { MANAGED_BY_LABEL, WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
@@ -90,7 +90,7 @@ export interface ScopedServiceAccountOptions {
  */
 export interface ScopedServiceAccountProps extends ScopedServiceAccountOptions {
   /** The cluster the service account lives in. */
-  readonly cluster: HardenedEksCluster;
+  readonly cluster: IHardenedCluster;
 }
 
 /** The maximum session length of service account roles. */
@@ -290,7 +290,7 @@ export function renderServiceAccount(options: ServiceAccountObjectOptions): Reco
  * IRSA trust: the cluster's OIDC provider, `StringEquals` on the exact subject and audience. The
  * condition keys contain the issuer, known only at deploy time, hence CfnJson.
  */
-function irsaPrincipal(scope: Construct, cluster: HardenedEksCluster, namespace: string, name: string): iam.IPrincipal {
+function irsaPrincipal(scope: Construct, cluster: IHardenedCluster, namespace: string, name: string): iam.IPrincipal {
   const provider = cluster.openIdConnectProvider;
   const issuer = provider.openIdConnectProviderIssuer;
   const conditions = new CfnJson(scope, 'TrustConditions', {

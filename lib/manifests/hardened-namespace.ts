@@ -3,7 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { NamespaceRenderOptions, renderNamespaceObjects, renderPodIdentityAgentPolicy, IMDS_ADDRESS } from './namespace-objects';
 import { parseNonNegativeQuantity } from './quantity';
-import type { HardenedEksCluster } from '../cluster/hardened-eks-cluster';
+import { IHardenedCluster } from '../core/hardened-cluster';
 import { canonicalIpv4Cidr, cidrContains } from '../private/cidr';
 import { NAMESPACE_DEFAULTS, WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
@@ -167,7 +167,7 @@ export interface HardenedNamespaceOptions {
  */
 export interface HardenedNamespaceProps extends HardenedNamespaceOptions {
   /** The cluster. */
-  readonly cluster: HardenedEksCluster;
+  readonly cluster: IHardenedCluster;
   /** Name of the namespace (a DNS-1123 label, not a reserved name). */
   readonly name: string;
 }

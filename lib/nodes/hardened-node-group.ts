@@ -9,7 +9,7 @@ import {
 } from './bottlerocket-settings';
 import { InstanceMetadataAccess } from './instance-metadata-access';
 import { Architecture, checkInstanceTypes, checkLabels, checkSizes, checkTaints } from './validation';
-import type { HardenedEksCluster } from '../cluster/hardened-eks-cluster';
+import { IHardenedCluster } from '../core/hardened-cluster';
 import { applyAcknowledgements, nodeRoleAcknowledgements } from '../nag/acknowledgements';
 import { NODE_GROUP_DEFAULTS, WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
@@ -152,7 +152,7 @@ export interface HardenedNodeGroupOptions {
  */
 export interface HardenedNodeGroupProps extends HardenedNodeGroupOptions {
   /** The cluster the nodes join. */
-  readonly cluster: HardenedEksCluster;
+  readonly cluster: IHardenedCluster;
 }
 
 /**
