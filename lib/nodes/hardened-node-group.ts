@@ -8,7 +8,7 @@ import {
   BottlerocketSettings, checkBottlerocketSettings, KernelLockdown, renderBottlerocketSettings, toToml, unmergeableTables,
 } from './bottlerocket-settings';
 import { InstanceMetadataAccess } from './instance-metadata-access';
-import { Architecture, checkInstanceTypes, checkLabels, checkSizes, checkTaints } from './validation';
+import { acceleratorOf, Architecture, checkInstanceTypes, checkLabels, checkSizes, checkTaints } from './validation';
 import { IHardenedCluster } from '../core/hardened-cluster';
 import { applyAcknowledgements, nodeRoleAcknowledgements } from '../nag/acknowledgements';
 import { NODE_GROUP_DEFAULTS, WARNINGS } from '../private/defaults';
@@ -218,10 +218,10 @@ export class HardenedNodeGroup extends Construct {
     this.nodegroup = new eks.Nodegroup(this, 'Nodegroup', {
       cluster: props.cluster.cluster,
       nodeRole: role,
-      // aws-eks-v2 does not know the FIPS AMI types when it checks them against the instance
-      // types' architecture, so the plain variant goes in here and the L1 gets the real one below.
-      amiType: amiTypeFor(architecture, false),
-      instanceTypes,
+      // Neither amiType nor instanceTypes here: aws-eks-v2 guesses AMI types from its own list of
+      // instance families, which knows neither the FIPS variants nor every NVIDIA family (and
+      // cannot parse names such as p6-b200.48xlarge). The L1 gets both below, checked by
+      // checkInstanceTypes.
       subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       minSize,
       maxSize,
@@ -234,7 +234,9 @@ export class HardenedNodeGroup extends Construct {
       launchTemplateSpec: { id: this.launchTemplate.ref, version: this.launchTemplate.attrLatestVersionNumber },
     });
     const cfnNodegroup = this.nodegroup.node.defaultChild as eks.CfnNodegroup;
-    cfnNodegroup.amiType = amiTypeFor(architecture, props.fips === true);
+    cfnNodegroup.instanceTypes = instanceTypes.map((t) => t.toString());
+    const nvidia = instanceTypes.some((t) => acceleratorOf(t.toString()) === 'nvidia');
+    cfnNodegroup.amiType = amiTypeFor(architecture, props.fips === true, nvidia);
     // Rendered both ways: aws-eks-v2 leaves the property out when repair is off.
     cfnNodegroup.nodeRepairConfig = { enabled: props.enableNodeAutoRepair ?? true };
 
@@ -253,7 +255,7 @@ export class HardenedNodeGroup extends Construct {
   private validate(props: HardenedNodeGroupProps, architecture: Architecture, instanceTypes: ec2.InstanceType[],
     minSize: number, maxSize: number, metadataAccess: InstanceMetadataAccess): void {
     const problems = new PropProblems();
-    checkInstanceTypes(problems, instanceTypes.map((t) => t.toString()), architecture);
+    checkInstanceTypes(problems, instanceTypes.map((t) => t.toString()), architecture, props.fips === true);
     checkSizes(problems, minSize, maxSize, props.desiredSize);
     checkLabels(problems, props.labels ?? {});
     checkTaints(problems, props.taints ?? []);
@@ -345,8 +347,15 @@ export class HardenedNodeGroup extends Construct {
   }
 }
 
-/** The Bottlerocket AMI type for an architecture and FIPS choice. */
-export function amiTypeFor(architecture: Architecture, fips: boolean): eks.NodegroupAmiType {
+/**
+ * The Bottlerocket AMI type for an architecture, the FIPS choice and NVIDIA GPU instance types.
+ * The NVIDIA variants are the standard ones plus the NVIDIA driver and device plugin: the same
+ * settings API, SELinux policy and launch template apply.
+ */
+export function amiTypeFor(architecture: Architecture, fips: boolean, nvidia: boolean = false): eks.NodegroupAmiType {
+  if (nvidia) {
+    return architecture === 'arm64' ? eks.NodegroupAmiType.BOTTLEROCKET_ARM_64_NVIDIA : eks.NodegroupAmiType.BOTTLEROCKET_X86_64_NVIDIA;
+  }
   if (architecture === 'arm64') {
     return fips ? eks.NodegroupAmiType.BOTTLEROCKET_ARM_64_FIPS : eks.NodegroupAmiType.BOTTLEROCKET_ARM_64;
   }

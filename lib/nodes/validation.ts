@@ -15,12 +15,27 @@ const XEN_FAMILIES = new Set([
   'm1', 'm2', 'm3', 'm4', 'p2', 'p3', 'r3', 'r4', 't1', 't2', 'x1', 'x1e',
 ]);
 
-const INSTANCE_TYPE = /^([a-z]+)(\d+)([a-z-]*)\.([a-z0-9-]+)$/;
+const INSTANCE_TYPE = /^([a-z]+)(\d+)([a-z0-9-]*)\.([a-z0-9-]+)$/;
 
 /** The family (`m7g`), or undefined when the string is not an instance type. */
 function parseInstanceType(value: string): { family: string; suffix: string; size: string } | undefined {
   const m = INSTANCE_TYPE.exec(value);
   return m ? { family: `${m[1]}${m[2]}${m[3]}`, suffix: m[3], size: m[4] } : undefined;
+}
+
+/**
+ * Families with accelerators that Bottlerocket's NVIDIA variants do not drive: AMD GPUs, AWS
+ * Inferentia and Trainium (Neuron), FPGAs, Gaudi, video transcoders.
+ */
+const OTHER_ACCELERATOR_FAMILIES = /^(g4ad|inf\d|trn\d|f\d|dl\d|vt\d)/;
+
+/** The accelerator an instance type carries: NVIDIA GPUs, another kind, or none. */
+export function acceleratorOf(instanceType: string): 'nvidia' | 'other' | undefined {
+  const parsed = parseInstanceType(instanceType);
+  if (!parsed) { return undefined; }
+  if (OTHER_ACCELERATOR_FAMILIES.test(parsed.family)) { return 'other'; }
+  // g4dn, g5, g5g, g6, g6e, g6f, gr6, p4d, p5, p5e, p6-b200 ...: the G, Gr and P families are NVIDIA.
+  return /^(g|gr|p)\d/.test(parsed.family) ? 'nvidia' : undefined;
 }
 
 /** Whether an instance type is an AWS Graviton (arm64) type. */
@@ -30,9 +45,20 @@ export function isGraviton(instanceType: string): boolean {
   return parsed.family === 'a1' || parsed.suffix.includes('g');
 }
 
-export function checkInstanceTypes(problems: PropProblems, types: string[], architecture: Architecture): void {
+export function checkInstanceTypes(problems: PropProblems, types: string[], architecture: Architecture, fips: boolean): void {
   if (types.length === 0) {
     problems.add('instanceTypes', '[]', 'Give at least one instance type, or leave instanceTypes unset for the default.');
+  }
+  const known = types.filter((t) => !Token.isUnresolved(t) && parseInstanceType(t) !== undefined);
+  const nvidia = known.filter((t) => acceleratorOf(t) === 'nvidia');
+  if (nvidia.length > 0 && nvidia.length < known.length) {
+    problems.add('instanceTypes', types,
+      `NVIDIA GPU types (${nvidia.join(', ')}) boot Bottlerocket's NVIDIA variant and the others its standard one; a node group has one AMI type. ` +
+      'Put GPU and non-GPU instance types in separate node groups.');
+  }
+  if (nvidia.length > 0 && fips) {
+    problems.add('fips', true,
+      'Bottlerocket has no FIPS variant with NVIDIA drivers that this release can vouch for. Use fips: false for the GPU node group, or non-GPU instance types.');
   }
   for (const type of types) {
     if (Token.isUnresolved(type)) { continue; }
@@ -43,6 +69,12 @@ export function checkInstanceTypes(problems: PropProblems, types: string[], arch
     }
     if (parsed.family.startsWith('mac')) {
       problems.add('instanceTypes', type, 'Mac instances cannot be EKS nodes. Use a current generation such as m7i, c7i or m7g.');
+      continue;
+    }
+    if (acceleratorOf(type) === 'other') {
+      problems.add('instanceTypes', type,
+        `${parsed.family} carries accelerators (AMD GPU, Inferentia, Trainium, FPGA or similar) that Bottlerocket's EKS variants here do not drive; ` +
+        'only NVIDIA GPU types (g4dn, g5, g6, p4d, p5 ...) get the NVIDIA variant. Use one of those, or run these instances in a node group you manage yourself.');
       continue;
     }
     if (XEN_FAMILIES.has(parsed.family) && !(parsed.family === 'i3' && parsed.size === 'metal')) {

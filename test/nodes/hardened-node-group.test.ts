@@ -170,6 +170,19 @@ describe('options and opt-outs', () => {
     expect(nodegroupProps(withNodeGroup({ architecture, fips: true }).template).AmiType).toBe(amiType);
   });
 
+  test.each([
+    [NodeArchitecture.X86_64, ['g5.xlarge'], 'BOTTLEROCKET_x86_64_NVIDIA'],
+    [NodeArchitecture.X86_64, ['g6e.2xlarge', 'p5.48xlarge'], 'BOTTLEROCKET_x86_64_NVIDIA'],
+    [NodeArchitecture.X86_64, ['p6-b200.48xlarge'], 'BOTTLEROCKET_x86_64_NVIDIA'],
+    [NodeArchitecture.ARM_64, ['g5g.2xlarge'], 'BOTTLEROCKET_ARM_64_NVIDIA'],
+  ])('NVIDIA GPU types boot the NVIDIA variant with the same launch template and settings (%s, %j)', (architecture, types, amiType) => {
+    const { template } = withNodeGroup({ architecture, instanceTypes: types.map((t) => new ec2.InstanceType(t)) });
+    expect(nodegroupProps(template).AmiType).toBe(amiType);
+    expect(nodegroupProps(template).InstanceTypes).toEqual(types);
+    expect(launchTemplateData(template).MetadataOptions).toEqual(launchTemplateData(withNodeGroup().template).MetadataOptions);
+    expect(userDataOf(template)).toEqual(userDataOf(withNodeGroup().template));
+  });
+
   test('a dedicated pool: labels, taints, sizes, spot, release version, update config, data volume', () => {
     const { template, stack } = withNodeGroup({
       instanceTypes: [new ec2.InstanceType('c7i.xlarge'), new ec2.InstanceType('m7a.xlarge')],
@@ -323,6 +336,21 @@ describe('bad input', () => {
     expect(errorOf({ instanceTypes: [new ec2.InstanceType('m7g.large')] })).toContain('m7g.large is a Graviton (arm64) type');
     expect(errorOf({ architecture: NodeArchitecture.ARM_64, instanceTypes: [new ec2.InstanceType('c7i.large')] }))
       .toContain('c7i.large is an x86_64 type but architecture is ARM_64');
+  });
+
+  test('fails when GPU and non-GPU types share a node group (one AMI type each)', () => {
+    expect(errorOf({ instanceTypes: [new ec2.InstanceType('g5.xlarge'), new ec2.InstanceType('m7i.large')] }))
+      .toContain('instanceTypes: received ["g5.xlarge","m7i.large"]. NVIDIA GPU types (g5.xlarge) boot Bottlerocket\'s NVIDIA variant');
+  });
+
+  test('fails when NVIDIA GPU types ask for FIPS', () => {
+    expect(errorOf({ instanceTypes: [new ec2.InstanceType('g6.xlarge')], fips: true }))
+      .toContain('fips: received true. Bottlerocket has no FIPS variant with NVIDIA drivers');
+  });
+
+  test.each(['g4ad.xlarge', 'inf2.xlarge', 'trn1.2xlarge', 'f2.6xlarge', 'dl1.24xlarge'])('fails on accelerators Bottlerocket does not drive (%s)', (type) => {
+    expect(errorOf({ instanceTypes: [new ec2.InstanceType(type)] }))
+      .toContain(`instanceTypes: received "${type}". ${type.split('.')[0]} carries accelerators`);
   });
 
   test('fails when the IMDS hop limit for pods is out of range', () => {
