@@ -35,7 +35,7 @@ import {
   BUNDLED_KUBECTL_MINOR, CONTROL_PLANE_LOG_TYPES, DECLARED_ADMIN_METADATA, DEFAULT_CONTROL_PLANE_LOG_RETENTION,
   DEFAULT_FLOW_LOG_RETENTION, DEFAULT_KUBERNETES_VERSION, MANY_NAMESPACES, MIN_RECOMMENDED_LOG_RETENTION_DAYS, WARNINGS,
 } from '../private/defaults';
-import { PropProblems } from '../private/errors';
+import { HardenedEksValidationError, PropProblems } from '../private/errors';
 
 /**
  * Which EKS support period the cluster's upgrade policy allows.
@@ -662,10 +662,22 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
         'A service account with this namespace and name already exists in the cluster; reuse it.');
     }
     const serviceAccount = new ScopedServiceAccount(this, id, { ...options, cluster: this });
+    // Checked when the app synthesizes: the namespace may be added after the service account.
+    const namespace = options.namespace;
+    if (namespace !== 'kube-system' && options.namespaceManagedElsewhere !== true && !Token.isUnresolved(namespace)) {
+      serviceAccount.node.addValidation({
+        validate: () => (this.namespaces.has(namespace) ? [] : [new HardenedEksValidationError(`${this.node.path}.addServiceAccount(${id})`, [{
+          prop: 'namespace',
+          received: JSON.stringify(namespace),
+          fix: `No namespace ${namespace} was added to this cluster, so the service account would fail at deploy time. ` +
+            `Add it with addNamespace('${namespace}'), or pass namespaceManagedElsewhere: true if another stack or tool creates it.`,
+        }]).message]),
+      });
+    }
 
     this.serviceAccounts.set(key, serviceAccount);
-    const namespace = this.namespaces.get(options.namespace);
-    if (namespace) { this.connect(namespace, serviceAccount); }
+    const hardened = this.namespaces.get(namespace);
+    if (hardened) { this.connect(hardened, serviceAccount); }
     return serviceAccount;
   }
 

@@ -83,6 +83,17 @@ export interface ScopedServiceAccountOptions {
    * @default false
    */
   readonly allowKubeSystem?: boolean;
+
+  /**
+   * The namespace is created and hardened outside this library (another stack, a GitOps tool),
+   * so it need not be added with `addNamespace`. The library cannot see that namespace's Pod
+   * Security labels, NetworkPolicies or quota; the warning `cdk-hardened-eks:unmanagedNamespace`
+   * says so. Without it, `HardenedEksCluster.addServiceAccount` refuses a namespace it does not
+   * know, which would only fail at deploy time.
+   *
+   * @default false
+   */
+  readonly namespaceManagedElsewhere?: boolean;
 }
 
 /**
@@ -185,6 +196,11 @@ export class ScopedServiceAccount extends Construct implements iam.IPrincipal {
     if (props.allowAdministratorPermissions) {
       Annotations.of(this).addWarningV2(WARNINGS.administratorPermissions,
         `Service account ${props.namespace}/${props.name} may be granted every action on every resource (allowAdministratorPermissions).`);
+    }
+    if (props.namespaceManagedElsewhere) {
+      Annotations.of(this).addWarningV2(WARNINGS.unmanagedNamespace,
+        `Service account ${props.namespace}/${props.name} lives in a namespace managed outside this library (namespaceManagedElsewhere): ` +
+        'its Pod Security labels, NetworkPolicies and quota are not the library\'s to check.');
     }
     if (props.namespace === 'kube-system') {
       Annotations.of(this).addWarningV2(WARNINGS.kubeSystemServiceAccount,

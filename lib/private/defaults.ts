@@ -63,6 +63,7 @@ export const WARNINGS = {
   tokenAutomount: `${WARNING_PREFIX}:tokenAutomount`,
   administratorPermissions: `${WARNING_PREFIX}:administratorPermissions`,
   kubeSystemServiceAccount: `${WARNING_PREFIX}:kubeSystemServiceAccount`,
+  unmanagedNamespace: `${WARNING_PREFIX}:unmanagedNamespace`,
   auditLogNotShipped: `${WARNING_PREFIX}:auditLogNotShipped`,
   auditDetectionOff: `${WARNING_PREFIX}:auditDetectionOff`,
 } as const;

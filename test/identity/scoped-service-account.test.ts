@@ -7,9 +7,12 @@ import { renderServiceAccount } from '../../lib/identity/scoped-service-account'
 import { DECLARED_ADMIN_METADATA, WARNINGS } from '../../lib/private/defaults';
 import { fastApp, podIdentityTrust } from '../fixtures';
 
+/** A cluster without nodes, with the namespace team-a that most service accounts here live in. */
 function setup(context: Record<string, unknown> = {}): { stack: Stack; cluster: HardenedEksCluster } {
   const stack = new Stack(fastApp(context), 'Test');
-  return { stack, cluster: new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false }) };
+  const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false });
+  cluster.addNamespace('team-a');
+  return { stack, cluster };
 }
 
 function resourceOf(stack: Stack, template: Template, construct: { node: any }): any {
@@ -167,7 +170,6 @@ describe('administrator permissions', () => {
 describe('human access', () => {
   test('VIEW and EDIT put the role in the namespace groups; ADMIN gets the namespace-scoped EKS admin policy; one entry per role', () => {
     const { stack, cluster } = setup();
-    cluster.addNamespace('team-a');
     cluster.addNamespace('team-b');
     const dev = iam.Role.fromRoleName(stack, 'Dev', 'developers');
     cluster.grantNamespaceAccess('DevView', dev, 'team-a', NamespaceAccessLevel.VIEW);
@@ -231,6 +233,29 @@ describe('bad input', () => {
     }
     throw new Error('expected an error');
   }
+
+  test('fails at synth when the namespace was never added, naming the namespace and both fixes', () => {
+    const { stack, cluster } = setup();
+    cluster.addServiceAccount('Stray', { namespace: 'team-x', name: 'app' });
+    expect(() => Template.fromStack(stack)).toThrow(
+      "Invalid props for Test/Cluster.addServiceAccount(Stray) (1 problem):\n  - namespace: received \"team-x\". No namespace team-x was added to this cluster, " +
+      "so the service account would fail at deploy time. Add it with addNamespace('team-x'), or pass namespaceManagedElsewhere: true if another stack or tool creates it.");
+  });
+
+  test('a namespace added after the service account is accepted', () => {
+    const { stack, cluster } = setup();
+    cluster.addServiceAccount('Early', { namespace: 'team-late', name: 'app' });
+    cluster.addNamespace('team-late');
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  test('namespaceManagedElsewhere accepts a namespace the library does not know, with a warning', () => {
+    const { stack, cluster } = setup();
+    cluster.addServiceAccount('Gitops', { namespace: 'flux-apps', name: 'app', namespaceManagedElsewhere: true });
+    expect(() => Template.fromStack(stack)).not.toThrow();
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(WARNINGS.unmanagedNamespace)).map((w) => w.id);
+    expect(warnings).toEqual(['/Test/Cluster/Gitops']);
+  });
 
   test('fails when namespace or name are not Kubernetes names', () => {
     const message = errorOf((c) => c.addServiceAccount('App', { namespace: 'Team_A', name: 'App!' }));
