@@ -15,3 +15,4 @@ export { AuditLogOptions, AuditLogShipping, AuditLogShippingProps, AuditObjectLo
 export { AuditDetections, AuditDetectionsOptions, AuditDetectionsProps, AuditDetectionSettings } from './logging/audit-detections';
 export { GuardDutyDetector, GuardDutyEksProtection, GuardDutyEksProtectionProps } from './logging/guardduty';
 export { EvidenceResources } from './logging/evidence-tampering';
+export { HardenedEksTesting, HardenedEksTestAppOptions } from './testing/hardened-eks-testing';

@@ -114,8 +114,20 @@ export function natRouteAcknowledgements(vpc: ec2.Vpc): LibraryAcknowledgement[]
 /** Records the acknowledgements where cdk-nag 3 reads them. */
 export function applyAcknowledgements(acks: LibraryAcknowledgement[]): void {
   for (const ack of acks) {
-    Validations.of(ack.resource).acknowledge({ id: ack.ruleId, reason: ack.reason });
+    Validations.of(ack.resource).acknowledge({ id: qualifiedRuleId(ack.ruleId), reason: ack.reason });
   }
+}
+
+/**
+ * A rule id with the name of the plugin that reports it in front (`AwsSolutions::AwsSolutions-IAM4[...]`),
+ * the form under which aws-cdk-lib lists an acknowledged finding in the validation report's
+ * `suppressedViolations`, with its reason. A bare id (`AwsSolutions-IAM4[...]`) is matched by
+ * cdk-nag itself, which then drops the finding before aws-cdk-lib sees it, so the report would
+ * not show it at all.
+ */
+export function qualifiedRuleId(ruleId: string): string {
+  if (ruleId.split('[')[0].includes('::')) { return ruleId; }
+  return `${ruleId.slice(0, ruleId.indexOf('-'))}::${ruleId}`;
 }
 
 /**

@@ -9,6 +9,7 @@ import { AuditDetections, AuditDetectionsProps } from '../../lib';
 import { DEFAULT_SECRET_READERS } from '../../lib/logging/audit-patterns';
 import { AUDIT_EVENTS_PATTERN, WARNINGS } from '../../lib/private/defaults';
 import { fastApp } from '../fixtures';
+import { HardenedEksTesting } from '../../lib/testing/hardened-eks-testing';
 
 function detect(props: Partial<AuditDetectionsProps> = {}) {
   const app = fastApp();
@@ -113,7 +114,7 @@ describe('AuditDetections defaults', () => {
 
   test('no warning with the defaults, and zero findings in all five packs', () => {
     AssertAnnotations.fromStack(Stack.of(detections)).hasNoWarning('*', Match.stringLikeRegexp('cdk-hardened-eks'));
-    const found = nagPacks().flatMap((p) => p.validateScope(app).violations.map((v) => `${v.ruleName} @ ${v.violatingResources.map((r) => r.constructPath)}`));
+    const found = nagPacks().flatMap((p) => HardenedEksTesting.nagViolations(p, app).map((v) => `${v.ruleName} @ ${v.violatingResources.map((r) => r.constructPath)}`));
     expect(found).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { AuditLogShipping, AuditLogShippingProps, AuditObjectLockMode } from '..
 import { deliveryRoleName, lifecycleTransitions } from '../../lib/logging/audit-log-shipping';
 import { AUDIT_EVENTS_PATTERN, AUDIT_LOG_DEFAULTS } from '../../lib/private/defaults';
 import { fastApp } from '../fixtures';
+import { HardenedEksTesting } from '../../lib/testing/hardened-eks-testing';
 
 const ARCHIVE_ACCOUNT = '999988887777';
 
@@ -30,7 +31,7 @@ function importedArchive(stack: Stack) {
 }
 
 function findings(app: ReturnType<typeof fastApp>): string[] {
-  return nagPacks().flatMap((pack) => pack.validateScope(app).violations
+  return nagPacks().flatMap((pack) => HardenedEksTesting.nagViolations(pack, app)
     .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} @ ${r.constructPath}`)))
     // The test's stand-in for the control-plane log group is not the construct under test.
     .filter((f) => !f.endsWith('Test/ControlPlane/Resource'));

@@ -6,6 +6,7 @@ import { AuditObjectLockMode, GuardDutyDetector, HardenedEksCluster, HardenedEks
 import { WARNINGS } from '../../lib/private/defaults';
 import { nagPacks } from '../../examples/basic';
 import { fastApp, synthCluster } from '../fixtures';
+import { HardenedEksTesting } from '../../lib/testing/hardened-eks-testing';
 
 describe('HardenedEksCluster audit evidence', () => {
   describe('by default', () => {
@@ -90,7 +91,7 @@ describe('HardenedEksCluster audit evidence', () => {
       auditDetections: { secretReads: { threshold: 2, period: Duration.minutes(10) } },
       guardDuty: GuardDutyDetector.existing('12abc34d567e8fa901bc2d34e56789f0'),
     });
-    const found = nagPacks().flatMap((p) => p.validateScope(app).violations.map((v) => `${v.ruleName} @ ${v.violatingResources.map((r) => r.constructPath)}`));
+    const found = nagPacks().flatMap((p) => HardenedEksTesting.nagViolations(p, app).map((v) => `${v.ruleName} @ ${v.violatingResources.map((r) => r.constructPath)}`));
     expect(found).toEqual([]);
   });
 

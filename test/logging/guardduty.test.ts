@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { nagPacks } from '../../examples/basic';
 import { GuardDutyDetector, GuardDutyEksProtection } from '../../lib';
 import { fastApp } from '../fixtures';
+import { HardenedEksTesting } from '../../lib/testing/hardened-eks-testing';
 
 function protect(detector: GuardDutyDetector) {
   const app = fastApp();
@@ -12,7 +13,7 @@ function protect(detector: GuardDutyDetector) {
 }
 
 const findings = (app: ReturnType<typeof fastApp>) => nagPacks()
-  .flatMap((p) => p.validateScope(app).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} @ ${r.constructPath}`)));
+  .flatMap((p) => HardenedEksTesting.nagViolations(p, app).flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} @ ${r.constructPath}`)));
 
 const EKS_FEATURES = [
   { Name: 'EKS_AUDIT_LOGS', Status: 'ENABLED' },

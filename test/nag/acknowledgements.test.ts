@@ -1,11 +1,13 @@
-import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { nagPacks } from '../../examples/basic';
-import { GuardDutyDetector, HardenedEksCluster } from '../../lib';
+import { defineBasicExample, nagPacks } from '../../examples/basic';
+import { ClusterEndpointAccess, GuardDutyDetector, HardenedEksChecks, HardenedEksCluster, HardenedEksTesting } from '../../lib';
 import {
   auditArchiveAcknowledgements, awsCustomResourceAcknowledgements, cloudFormationValidatorAcknowledgements, clusterPlumbingAcknowledgements, cniRoleAcknowledgements, LibraryAcknowledgement,
-  natRouteAcknowledgements, nodeRoleAcknowledgements,
+  natRouteAcknowledgements, nodeRoleAcknowledgements, qualifiedRuleId,
 } from '../../lib/nag/acknowledgements';
 import { fastApp } from '../fixtures';
 
@@ -71,7 +73,7 @@ describe('library acknowledgements', () => {
       const recorded = ack.resource.node.metadata
         .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
         .flatMap((m) => Object.keys(m.data as object));
-      expect(recorded.some((id) => id.endsWith(ack.ruleId))).toBe(true);
+      expect(recorded).toContain(qualifiedRuleId(ack.ruleId));
     }
     // aws-cdk-lib acknowledges some of its own CloudFormation validator findings on scopes; ours are cdk-nag ids.
     const isNagAck = (m: { type: string; data: any }) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY &&
@@ -137,4 +139,63 @@ test('GuardDuty on an existing detector adds exactly the AwsCustomResource ackno
   const found = allFindingsIgnoringAcknowledgements(stack).filter((f) => f.includes('GuardDuty') || f.includes('AWS679f53fac002430cb0da5b7982bd2287'));
   expect(found).toEqual(acks.sort());
   expect(acks).toHaveLength(11);
+});
+
+describe('the validation report of a synth lists every acknowledgement, with its reason', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ack-report-'));
+  const app = fastApp({}, { outdir });
+  const stack = new Stack(app, 'Test');
+  const cluster = new HardenedEksCluster(stack, 'Cluster', {
+    endpointAccess: ClusterEndpointAccess.publicAndPrivate(['203.0.113.0/24']),
+  });
+  // The form the README documents for an app's own acknowledgements.
+  Validations.of(cluster.cluster).acknowledge({ id: 'HardenedEks::HardenedEks-EndpointPublicAccess', reason: 'VPN users, see ADR-12' });
+  Validations.of(app).addPlugins(...nagPacks());
+  app.synth();
+  const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const suppressed: string[] = report.pluginReports.flatMap((p: any) => (p.suppressedViolations ?? [])
+    .flatMap((v: any) => v.violatingConstructs.map((c: any) => `${v.acknowledgedId} @ ${c.constructPath}: ${v.reason}`)));
+
+  test('no finding is left open', () => {
+    expect(report.pluginReports.flatMap((p: any) => p.violations)).toEqual([]);
+  });
+
+  test("each of the library's acknowledgements, under its plugin's name", () => {
+    for (const ack of libraryAcknowledgements(cluster)) {
+      expect(suppressed).toContain(`${qualifiedRuleId(ack.ruleId)} @ ${ack.resource.node.path}: ${ack.reason}`);
+    }
+  });
+
+  test("the app's own acknowledgement in the documented form", () => {
+    expect(suppressed).toContain('HardenedEks::HardenedEks-EndpointPublicAccess @ Test/Cluster/Cluster/Resource: VPN users, see ADR-12');
+  });
+});
+
+describe('HardenedEksTesting.nagViolations', () => {
+  function publicCluster(ackId?: string): { app: App; pack: HardenedEksChecks } {
+    const app = fastApp();
+    const stack = new Stack(app, 'Test');
+    const cluster = new HardenedEksCluster(stack, 'Cluster', { endpointAccess: ClusterEndpointAccess.publicAndPrivate(['203.0.113.0/24']) });
+    if (ackId) { Validations.of(cluster.cluster).acknowledge({ id: ackId, reason: 'VPN users' }); }
+    return { app, pack: new HardenedEksChecks() };
+  }
+
+  test('reports an open finding', () => {
+    const { app, pack } = publicCluster();
+    expect(HardenedEksTesting.nagViolations(pack, app).map((v) => v.ruleName)).toEqual(['HardenedEks-EndpointPublicAccess']);
+  });
+
+  test.each(['HardenedEks::HardenedEks-EndpointPublicAccess', 'HardenedEks-EndpointPublicAccess'])('honors the acknowledgement %s', (id) => {
+    const { app, pack } = publicCluster(id);
+    expect(HardenedEksTesting.nagViolations(pack, app)).toEqual([]);
+  });
+
+  test("honors the library's own acknowledgements, which plain validateScope does not", () => {
+    const app = fastApp();
+    defineBasicExample(app);
+    const pack = new AwsSolutionsChecks();
+    expect(pack.validateScope(app).violations.length).toBeGreaterThan(0);
+    expect(HardenedEksTesting.nagViolations(pack, app)).toEqual([]);
+  });
 });
