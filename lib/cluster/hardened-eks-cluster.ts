@@ -24,7 +24,7 @@ import {
 } from '../nag/acknowledgements';
 import { namespaceAccessPolicy, NamespaceAccessLevel } from '../identity/access';
 import { podIdentityPrincipal, ScopedServiceAccount, ScopedServiceAccountOptions, ServiceAccountIdentity } from '../identity/scoped-service-account';
-import { renderAdmissionPolicy } from '../manifests/admission-policy';
+import { renderAdmissionPolicies } from '../manifests/admission-policy';
 import { HardenedNamespace, HardenedNamespaceOptions } from '../manifests/hardened-namespace';
 import { namespaceGroup } from '../manifests/namespace-objects';
 import { autoScalingServiceLinkedRoleArn, HardenedNodeGroup, HardenedNodeGroupOptions } from '../nodes/hardened-node-group';
@@ -714,13 +714,16 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     if (serviceAccount.identity === ServiceAccountIdentity.POD_IDENTITY) { namespace.allowPodIdentityAgent(); }
   }
 
-  /** The ValidatingAdmissionPolicy and its binding, created with the first namespace. */
+  /** The ValidatingAdmissionPolicies and their bindings, created with the first namespace. */
   private admissionPolicyManifest(): eks.KubernetesManifest {
     if (!this.admissionPolicy) {
       this.admissionPolicy = new eks.KubernetesManifest(this, 'AdmissionPolicy', {
         cluster: this.cluster,
-        manifest: renderAdmissionPolicy(),
+        manifest: renderAdmissionPolicies(),
         overwrite: true,
+        // A fixed set of policy names: an update converges without `kubectl apply --prune`, whose
+        // default allow-list would leave admission policies alone anyway.
+        prune: false,
       });
     }
     return this.admissionPolicy;

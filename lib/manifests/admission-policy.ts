@@ -1,16 +1,24 @@
 import { MANAGED_BY_LABEL } from '../private/defaults';
 
 /**
- * The ValidatingAdmissionPolicy that closes what Pod Security Admission leaves open, as plain
+ * The ValidatingAdmissionPolicies that close what Pod Security Admission leaves open, as plain
  * Kubernetes objects. Pure: no construct, no token.
  *
- * It checks Pods and the pod templates of Deployments, ReplicaSets, StatefulSets, DaemonSets,
- * Jobs and CronJobs (PSA checks Pods only, so a bad template is otherwise accepted and fails
- * later), across containers, initContainers and ephemeralContainers. Expressions use only core
- * CEL and the CEL strings extension, so an off-the-shelf evaluator can run them offline.
+ * Pod Security enforces on Pods only; on workload objects it merely warns, so without these
+ * policies a bad pod template is accepted and its Pods fail later, one by one. The same rules
+ * therefore run on every shape of object that carries a pod spec: Pods, the pod templates of
+ * Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs and ReplicationControllers,
+ * CronJobs' job templates, and PodTemplates. There is one policy per shape, and every expression
+ * of a policy reads its pod spec at a fixed path of `object` (never through a variable that picks
+ * the path by kind), so the API server's type checker sees each field an expression uses. One
+ * list of rules generates all four policies, so they cannot drift apart. Expressions use only core
+ * CEL and the strings extension, so an off-the-shelf evaluator can run them offline.
  */
 
-/** Name of the policy and of its binding. */
+/**
+ * Name of the policy for Pods, and the prefix of the others. Each binding has its policy's name.
+ * Admission denials quote it, which the audit detections match on.
+ */
 export const ADMISSION_POLICY_NAME = 'cdk-hardened-eks-workload-security';
 
 /**
@@ -30,34 +38,86 @@ function annotation(key: string): string {
     + ` ? namespaceObject.metadata.annotations['${key}'] : '')`;
 }
 
-/** The namespace label that opts a namespace into the policy. Only the library sets it. */
+/** The namespace label that opts a namespace into the policies. Only the library sets it. */
 export const ADMISSION_LABEL_KEY = 'cdk-hardened-eks.io/admission';
 export const ADMISSION_LABEL_VALUE = 'enforced';
 
 /** Volume types every namespace may use (the old restricted PodSecurityPolicy's list). */
 export const BASE_VOLUME_TYPES: readonly string[] = ['configMap', 'secret', 'projected'];
 
-/** Namespaces the binding never matches, whatever their labels. */
+/**
+ * Every volume type of the Kubernetes 1.36 Volume object (its fields but `name`). The volume
+ * check names each one, since a typed object cannot be iterated for its keys; a test compares
+ * this list with the 1.36 schema.
+ */
+export const VOLUME_TYPES: readonly string[] = [
+  'awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral',
+  'fc', 'flexVolume', 'flocker', 'gcePersistentDisk', 'gitRepo', 'glusterfs', 'hostPath', 'image', 'iscsi', 'nfs',
+  'persistentVolumeClaim', 'photonPersistentDisk', 'portworxVolume', 'projected', 'quobyte', 'rbd', 'scaleIO', 'secret',
+  'storageos', 'vsphereVolume',
+];
+
+/** Namespaces the bindings never match, whatever their labels. */
 export const NEVER_BOUND_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease', 'default'];
 
-/** One check of the policy: a CEL expression that must be true, and how a denial reads. */
+/** One check of a policy: a CEL expression that must be true, and how a denial reads. */
 export interface PolicyValidation {
   readonly expression: string;
   readonly messageExpression: string;
 }
 
-/** Names of the policy's variables, in evaluation order. */
+/** One shape of object with a pod spec, and the policy that checks it. */
+export interface PolicyShape {
+  /** Name of the policy and of its binding. */
+  readonly policyName: string;
+  /** The kinds of this shape (for tests and docs). */
+  readonly kinds: readonly string[];
+  /** The resources the policy matches. */
+  readonly resources: ReadonlyArray<{ apiGroups: string[]; resources: string[] }>;
+  /** CEL path of the pod spec, from `object`. */
+  readonly podSpec: string;
+  /** CEL path, from `object`, of what an update must change to be checked again. */
+  readonly changed: string;
+}
+
+/** The four shapes, one policy each. */
+export const POLICY_SHAPES: readonly PolicyShape[] = [
+  {
+    policyName: ADMISSION_POLICY_NAME,
+    kinds: ['Pod'],
+    resources: [{ apiGroups: [''], resources: ['pods', 'pods/ephemeralcontainers'] }],
+    podSpec: 'object.spec',
+    changed: 'object.spec',
+  },
+  {
+    policyName: `${ADMISSION_POLICY_NAME}-templates`,
+    kinds: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController'],
+    resources: [
+      { apiGroups: [''], resources: ['replicationcontrollers'] },
+      { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'] },
+      { apiGroups: ['batch'], resources: ['jobs'] },
+    ],
+    podSpec: 'object.spec.template.spec',
+    changed: 'object.spec.template',
+  },
+  {
+    policyName: `${ADMISSION_POLICY_NAME}-cronjobs`,
+    kinds: ['CronJob'],
+    resources: [{ apiGroups: ['batch'], resources: ['cronjobs'] }],
+    podSpec: 'object.spec.jobTemplate.spec.template.spec',
+    changed: 'object.spec.jobTemplate',
+  },
+  {
+    policyName: `${ADMISSION_POLICY_NAME}-podtemplates`,
+    kinds: ['PodTemplate'],
+    resources: [{ apiGroups: [''], resources: ['podtemplates'] }],
+    podSpec: 'object.template.spec',
+    changed: 'object.template',
+  },
+];
+
+/** The policies' variables: the namespace's settings, the same for every shape. */
 export const POLICY_VARIABLES: ReadonlyArray<{ name: string; expression: string }> = [
-  {
-    name: 'podSpec',
-    expression: "object.kind == 'Pod' ? object.spec : (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec)",
-  },
-  {
-    name: 'containers',
-    expression: 'variables.podSpec.containers'
-      + ' + (has(variables.podSpec.initContainers) ? variables.podSpec.initContainers : [])'
-      + ' + (has(variables.podSpec.ephemeralContainers) ? variables.podSpec.ephemeralContainers : [])',
-  },
   {
     name: 'allowedVolumes',
     expression: `${JSON.stringify(BASE_VOLUME_TYPES).replace(/"/g, "'")}`
@@ -73,9 +133,21 @@ export const POLICY_VARIABLES: ReadonlyArray<{ name: string; expression: string 
   },
 ];
 
-/** `names of the containers for which <cond> holds`, for messages. */
-function offenders(cond: string): string {
-  return `variables.containers.filter(c, ${cond}).map(c, c.name).join(', ')`;
+/** The three container lists of a pod spec; only `containers` is required. */
+const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
+
+/** `<cond> holds for every container of the pod spec at path p`, each list read at its typed path. */
+function everyContainer(p: string, cond: string): string {
+  return CONTAINER_LISTS.map((list) => (list === 'containers'
+    ? `${p}.${list}.all(c, ${cond})`
+    : `(!has(${p}.${list}) || ${p}.${list}.all(c, ${cond}))`)).join(' && ');
+}
+
+/** `the names of the containers for which <cond> holds, joined`, for messages. */
+function offenders(p: string, cond: string): string {
+  return '(' + CONTAINER_LISTS.map((list) => (list === 'containers'
+    ? `${p}.${list}.filter(c, ${cond}).map(c, c.name)`
+    : `(has(${p}.${list}) ? ${p}.${list}.filter(c, ${cond}).map(c, c.name) : [])`)).join(' + ') + ").join(', ')";
 }
 
 const SELINUX_OK = (o: string) => `(!has(${o}.user) && !has(${o}.role) && (!has(${o}.type) || ${o}.type == 'container_t'))`;
@@ -89,68 +161,74 @@ const CONTAINER_SELINUX_OK = `!has(c.securityContext) || !has(c.securityContext.
 const REGISTRY_OK = "variables.allowedRegistries.exists(r, c.image.startsWith(r + '/'))";
 const TAG_OK = "c.image.matches('(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$') && !c.image.matches(':latest(@sha256:[a-f0-9]{64})?$')";
 const DIGEST_OK = "!variables.requireDigests || c.image.matches('@sha256:[a-f0-9]{64}$')";
-const POD_SELINUX = 'variables.podSpec.securityContext.seLinuxOptions';
-const VOLUME_OK = 'v.all(k, k == \'name\' || k in variables.allowedVolumes)';
+/** A volume whose every set type is one the namespace allows. */
+const VOLUME_OK = VOLUME_TYPES.map((type) => `(!has(v.${type}) || '${type}' in variables.allowedVolumes)`).join(' && ');
 const KIND = "object.kind + ' ' + object.metadata.name";
-const hostFlag = (field: string) => `(has(variables.podSpec.${field}) && variables.podSpec.${field})`;
 
-/** The policy's checks. Messages name the object, the containers or volumes, and the field. */
-export const POLICY_VALIDATIONS: readonly PolicyValidation[] = [
-  {
-    expression: `variables.containers.all(c, !(${PRIVILEGED}))`,
-    messageExpression: `${KIND} + ': containers ' + ${offenders(PRIVILEGED)} + ' set securityContext.privileged; privileged containers are refused'`,
-  },
-  {
-    expression: `variables.containers.all(c, ${NO_ESCALATION})`,
-    messageExpression: `${KIND} + ': containers ' + ${offenders(`!(${NO_ESCALATION})`)} + ' must set securityContext.allowPrivilegeEscalation to false'`,
-  },
-  {
-    expression: `variables.containers.all(c, ${CAPABILITIES_OK})`,
-    messageExpression: `${KIND} + ': containers ' + ${offenders(`!(${CAPABILITIES_OK})`)}`
-      + " + ' must drop ALL capabilities (securityContext.capabilities.drop) and add none but NET_BIND_SERVICE'",
-  },
-  {
-    expression: '!has(variables.podSpec.volumes) || variables.podSpec.volumes.all(v, !has(v.hostPath))',
-    messageExpression: `${KIND} + ': hostPath volumes are refused: ' + variables.podSpec.volumes.filter(v, has(v.hostPath)).map(v, v.name).join(', ')`,
-  },
-  {
-    expression: `!has(variables.podSpec.volumes) || variables.podSpec.volumes.all(v, ${VOLUME_OK})`,
-    messageExpression: `${KIND} + ': volumes ' + variables.podSpec.volumes.filter(v, !(${VOLUME_OK})).map(v, v.name).join(', ')`
-      + " + ' use a type this namespace does not allow (allowed: ' + variables.allowedVolumes.join(', ') + ')'",
-  },
-  {
-    expression: `!${hostFlag('hostNetwork')} && !${hostFlag('hostPID')} && !${hostFlag('hostIPC')}`,
-    messageExpression: `${KIND} + ': spec.hostNetwork, spec.hostPID and spec.hostIPC must not be true'`,
-  },
-  {
-    expression: `variables.containers.all(c, !(${HOST_PORT}))`,
-    messageExpression: `${KIND} + ': containers ' + ${offenders(HOST_PORT)} + ' set ports[].hostPort; host ports are refused'`,
-  },
-  {
-    expression: `(!has(variables.podSpec.securityContext) || !has(${POD_SELINUX}) || ${SELINUX_OK(POD_SELINUX)})`
-      + ` && variables.containers.all(c, ${CONTAINER_SELINUX_OK})`,
-    messageExpression: `${KIND} + ': seLinuxOptions may not set user or role, and type only container_t ('`
-      + ` + (has(variables.podSpec.securityContext) && has(${POD_SELINUX}) && !${SELINUX_OK(POD_SELINUX)} ? 'spec.securityContext; ' : '')`
-      + ` + 'containers: ' + ${offenders(`!(${CONTAINER_SELINUX_OK})`)} + ')'`,
-  },
-  {
-    expression: "has(variables.podSpec.serviceAccountName) && variables.podSpec.serviceAccountName != '' && variables.podSpec.serviceAccountName != 'default'",
-    messageExpression: `${KIND} + ': spec.serviceAccountName must name a service account of its own, not the default one'`,
-  },
-  {
-    expression: `variables.containers.all(c, ${REGISTRY_OK})`,
-    messageExpression: `${KIND} + ': containers ' + ${offenders(`!(${REGISTRY_OK})`)}`
-      + " + ' use an image from a registry this namespace does not allow (allowed: ' + variables.allowedRegistries.join(', ') + ')'",
-  },
-  {
-    expression: `variables.containers.all(c, ${TAG_OK})`,
-    messageExpression: `${KIND} + ': containers ' + ${offenders(`!(${TAG_OK})`)} + ' use an untagged or :latest image; pin a tag or a digest'`,
-  },
-  {
-    expression: `variables.containers.all(c, ${DIGEST_OK})`,
-    messageExpression: `${KIND} + ': containers ' + ${offenders(`!(${DIGEST_OK})`)} + ' must pin their image by digest (@sha256:...) in this namespace'`,
-  },
-];
+/**
+ * The checks of a policy whose pod spec is at CEL path `p`. Messages name the object, the
+ * containers or volumes, and the field.
+ */
+export function policyValidations(p: string): PolicyValidation[] {
+  const hostFlag = (field: string) => `(has(${p}.${field}) && ${p}.${field})`;
+  const podSeLinux = `${p}.securityContext.seLinuxOptions`;
+  return [
+    {
+      expression: everyContainer(p, `!(${PRIVILEGED})`),
+      messageExpression: `${KIND} + ': containers ' + ${offenders(p, PRIVILEGED)} + ' set securityContext.privileged; privileged containers are refused'`,
+    },
+    {
+      expression: everyContainer(p, NO_ESCALATION),
+      messageExpression: `${KIND} + ': containers ' + ${offenders(p, `!(${NO_ESCALATION})`)} + ' must set securityContext.allowPrivilegeEscalation to false'`,
+    },
+    {
+      expression: everyContainer(p, CAPABILITIES_OK),
+      messageExpression: `${KIND} + ': containers ' + ${offenders(p, `!(${CAPABILITIES_OK})`)}`
+        + " + ' must drop ALL capabilities (securityContext.capabilities.drop) and add none but NET_BIND_SERVICE'",
+    },
+    {
+      expression: `!has(${p}.volumes) || ${p}.volumes.all(v, !has(v.hostPath))`,
+      messageExpression: `${KIND} + ': hostPath volumes are refused: ' + ${p}.volumes.filter(v, has(v.hostPath)).map(v, v.name).join(', ')`,
+    },
+    {
+      expression: `!has(${p}.volumes) || ${p}.volumes.all(v, ${VOLUME_OK})`,
+      messageExpression: `${KIND} + ': volumes ' + ${p}.volumes.filter(v, !(${VOLUME_OK})).map(v, v.name).join(', ')`
+        + " + ' use a type this namespace does not allow (allowed: ' + variables.allowedVolumes.join(', ') + ')'",
+    },
+    {
+      expression: `!${hostFlag('hostNetwork')} && !${hostFlag('hostPID')} && !${hostFlag('hostIPC')}`,
+      messageExpression: `${KIND} + ': spec.hostNetwork, spec.hostPID and spec.hostIPC must not be true'`,
+    },
+    {
+      expression: everyContainer(p, `!(${HOST_PORT})`),
+      messageExpression: `${KIND} + ': containers ' + ${offenders(p, HOST_PORT)} + ' set ports[].hostPort; host ports are refused'`,
+    },
+    {
+      expression: `(!has(${p}.securityContext) || !has(${podSeLinux}) || ${SELINUX_OK(podSeLinux)})`
+        + ` && ${everyContainer(p, CONTAINER_SELINUX_OK)}`,
+      messageExpression: `${KIND} + ': seLinuxOptions may not set user or role, and type only container_t ('`
+        + ` + (has(${p}.securityContext) && has(${podSeLinux}) && !${SELINUX_OK(podSeLinux)} ? 'spec.securityContext; ' : '')`
+        + ` + 'containers: ' + ${offenders(p, `!(${CONTAINER_SELINUX_OK})`)} + ')'`,
+    },
+    {
+      expression: `has(${p}.serviceAccountName) && ${p}.serviceAccountName != '' && ${p}.serviceAccountName != 'default'`,
+      messageExpression: `${KIND} + ': spec.serviceAccountName must name a service account of its own, not the default one'`,
+    },
+    {
+      expression: everyContainer(p, REGISTRY_OK),
+      messageExpression: `${KIND} + ': containers ' + ${offenders(p, `!(${REGISTRY_OK})`)}`
+        + " + ' use an image from a registry this namespace does not allow (allowed: ' + variables.allowedRegistries.join(', ') + ')'",
+    },
+    {
+      expression: everyContainer(p, TAG_OK),
+      messageExpression: `${KIND} + ': containers ' + ${offenders(p, `!(${TAG_OK})`)} + ' use an untagged or :latest image; pin a tag or a digest'`,
+    },
+    {
+      expression: everyContainer(p, DIGEST_OK),
+      messageExpression: `${KIND} + ': containers ' + ${offenders(p, `!(${DIGEST_OK})`)} + ' must pin their image by digest (@sha256:...) in this namespace'`,
+    },
+  ];
+}
 
 /**
  * Updates that leave the pod spec as it was are not checked again: controllers scale ReplicaSets
@@ -158,54 +236,46 @@ export const POLICY_VALIDATIONS: readonly PolicyValidation[] = [
  * stall those. Any change to the pod spec or pod template (an ephemeral container included) is
  * checked.
  */
-export const POLICY_MATCH_CONDITIONS: ReadonlyArray<{ name: string; expression: string }> = [
-  {
+export function policyMatchConditions(shape: PolicyShape): Array<{ name: string; expression: string }> {
+  return [{
     name: 'creates-or-changes-pod-spec',
-    expression: "request.operation != 'UPDATE' || oldObject == null || "
-      + "(object.kind == 'Pod' ? object.spec != oldObject.spec : "
-      + "(object.kind == 'CronJob' ? object.spec.jobTemplate != oldObject.spec.jobTemplate : object.spec.template != oldObject.spec.template))",
-  },
-];
+    expression: `request.operation != 'UPDATE' || ${shape.changed} != oldObject${shape.changed.slice('object'.length)}`,
+  }];
+}
 
-/** The kinds the policy checks. */
-export const CHECKED_RESOURCES: ReadonlyArray<{ apiGroups: string[]; resources: string[] }> = [
-  { apiGroups: [''], resources: ['pods', 'pods/ephemeralcontainers'] },
-  { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'] },
-  { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'] },
-];
-
-/** The policy and its binding. */
-export function renderAdmissionPolicy(): Record<string, unknown>[] {
-  const policy = {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingAdmissionPolicy',
-    metadata: { name: ADMISSION_POLICY_NAME, labels: { ...MANAGED_BY_LABEL } },
-    spec: {
-      failurePolicy: 'Fail',
-      matchConstraints: {
-        resourceRules: CHECKED_RESOURCES.map((r) => ({
-          apiGroups: r.apiGroups, apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: r.resources,
-        })),
+/** The policies and their bindings, a policy first and its binding after it. */
+export function renderAdmissionPolicies(): Record<string, unknown>[] {
+  return POLICY_SHAPES.flatMap((shape) => [
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: shape.policyName, labels: { ...MANAGED_BY_LABEL } },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: {
+          resourceRules: shape.resources.map((r) => ({
+            apiGroups: [...r.apiGroups], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: [...r.resources],
+          })),
+        },
+        matchConditions: policyMatchConditions(shape),
+        variables: POLICY_VARIABLES.map((v) => ({ ...v })),
+        validations: policyValidations(shape.podSpec).map((v) => ({ ...v, reason: 'Forbidden' })),
       },
-      matchConditions: POLICY_MATCH_CONDITIONS.map((c) => ({ ...c })),
-      variables: POLICY_VARIABLES.map((v) => ({ ...v })),
-      validations: POLICY_VALIDATIONS.map((v) => ({ ...v, reason: 'Forbidden' })),
     },
-  };
-  const binding = {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingAdmissionPolicyBinding',
-    metadata: { name: ADMISSION_POLICY_NAME, labels: { ...MANAGED_BY_LABEL } },
-    spec: {
-      policyName: ADMISSION_POLICY_NAME,
-      validationActions: ['Deny'],
-      matchResources: {
-        namespaceSelector: {
-          matchLabels: { [ADMISSION_LABEL_KEY]: ADMISSION_LABEL_VALUE },
-          matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...NEVER_BOUND_NAMESPACES] }],
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: shape.policyName, labels: { ...MANAGED_BY_LABEL } },
+      spec: {
+        policyName: shape.policyName,
+        validationActions: ['Deny'],
+        matchResources: {
+          namespaceSelector: {
+            matchLabels: { [ADMISSION_LABEL_KEY]: ADMISSION_LABEL_VALUE },
+            matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...NEVER_BOUND_NAMESPACES] }],
+          },
         },
       },
     },
-  };
-  return [policy, binding];
+  ]);
 }

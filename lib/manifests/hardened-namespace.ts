@@ -1,7 +1,10 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { NamespaceRenderOptions, renderNamespaceObjects, renderPodIdentityAgentPolicy, IMDS_ADDRESS } from './namespace-objects';
+import { VOLUME_TYPES } from './admission-policy';
+import {
+  IMDS_ADDRESS, NamespaceRenderOptions, renderNamespaceAccessObjects, renderNamespaceObjects, renderPodIdentityAgentPolicy,
+} from './namespace-objects';
 import { parseNonNegativeQuantity } from './quantity';
 import { IHardenedCluster } from '../core/hardened-cluster';
 import { canonicalIpv4Cidr, cidrContains } from '../private/cidr';
@@ -173,12 +176,7 @@ export interface HardenedNamespaceProps extends HardenedNamespaceOptions {
 }
 
 /** Volume types of the Kubernetes v1 Volume object. */
-const VOLUME_TYPES = new Set([
-  'awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral',
-  'fc', 'flexVolume', 'flocker', 'gcePersistentDisk', 'gitRepo', 'glusterfs', 'hostPath', 'image', 'iscsi', 'nfs',
-  'persistentVolumeClaim', 'photonPersistentDisk', 'portworxVolume', 'projected', 'quobyte', 'rbd', 'scaleIO', 'secret',
-  'storageos', 'vsphereVolume',
-]);
+const KNOWN_VOLUME_TYPES = new Set(VOLUME_TYPES);
 
 /** Names a namespace of the library may not take. */
 export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -186,28 +184,40 @@ export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-system',
 const REGISTRY = /^(localhost|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+)(:\d{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 
 /**
- * A namespace hardened for one tenant, in one KubernetesManifest:
+ * A namespace hardened for one tenant:
  *
  * - Pod Security Admission `restricted` for enforce, audit and warn, pinned to the cluster's
- *   minor version; the library's ValidatingAdmissionPolicy applies to it (label
+ *   minor version; the library's ValidatingAdmissionPolicies apply to it (label
  *   `cdk-hardened-eks.io/admission=enforced`), with this namespace's settings in annotations of
  *   the Namespace, which namespace roles cannot change;
- * - the `default` service account without token automount;
- * - NetworkPolicies: default deny in and out, DNS to CoreDNS, and only the openings asked for;
- *   the Pod Identity agent when the namespace has Pod Identity service accounts;
+ * - NetworkPolicies: default deny in and out, DNS to CoreDNS, and a fixed set of openings, each
+ *   closed unless asked for (the Pod Identity agent is opened when the namespace has Pod
+ *   Identity service accounts);
  * - a ResourceQuota (no LoadBalancer or NodePort Services by default) and a LimitRange;
+ * - the `default` service account without token automount;
  * - Roles `cdk-hardened-eks-view` and `-edit` without wildcards, bound to the groups
  *   `cdk-hardened-eks:<namespace>:view` / `:edit`.
+ *
+ * Deployed in three steps: `Manifest` (the Namespace, its NetworkPolicies, quota and limits),
+ * `DefaultServiceAccount` (waits until the serviceaccount controller has created `default`), then
+ * `Access` (`default` with automount off, the Roles and their bindings). Every object has a fixed
+ * name, so an update changes objects in place and never relies on pruning.
  */
 export class HardenedNamespace extends Construct {
   /** The namespace's name. */
   public readonly namespaceName: string;
 
-  /** The KubernetesManifest that applies every object of the namespace. */
+  /** The KubernetesManifest that applies the Namespace, its NetworkPolicies, quota and limits. */
   public readonly manifest: eks.KubernetesManifest;
 
-  /** The objects of the namespace as rendered (more may be added before synth). */
+  /** The KubernetesManifest that applies the `default` service account and the Roles, after `manifest`. */
+  public readonly accessManifest: eks.KubernetesManifest;
+
+  /** The objects `manifest` applies, as rendered (the Pod Identity opening may change before synth). */
   public readonly objects: Record<string, unknown>[];
+
+  /** The objects `accessManifest` applies. */
+  public readonly accessObjects: Record<string, unknown>[];
 
   private podIdentityAgentAllowed = false;
 
@@ -216,12 +226,32 @@ export class HardenedNamespace extends Construct {
     this.namespaceName = props.name;
     const resolved = this.resolveOptions(props);
     this.objects = renderNamespaceObjects(resolved);
+    const cluster = props.cluster.cluster;
     this.manifest = new eks.KubernetesManifest(this, 'Manifest', {
-      cluster: props.cluster.cluster,
+      cluster,
       manifest: this.objects,
-      // The default ServiceAccount exists already: apply, not create.
       overwrite: true,
+      // Fixed object names: an update converges without `kubectl apply --prune`.
+      prune: false,
     });
+    // The serviceaccount controller creates `default` once the Namespace exists; kubectl must find
+    // it there (and patch it) rather than race the controller to create it.
+    const defaultAccount = new eks.KubernetesObjectValue(this, 'DefaultServiceAccount', {
+      cluster,
+      objectType: 'serviceaccount',
+      objectName: 'default',
+      objectNamespace: props.name,
+      jsonPath: '.metadata.uid',
+    });
+    defaultAccount.node.addDependency(this.manifest);
+    this.accessObjects = renderNamespaceAccessObjects(props.name);
+    this.accessManifest = new eks.KubernetesManifest(this, 'Access', {
+      cluster,
+      manifest: this.accessObjects,
+      overwrite: true,
+      prune: false,
+    });
+    this.accessManifest.node.addDependency(defaultAccount);
     factsOf(props.cluster).namespaces.push({
       name: props.name, baseline: props.podSecurity === PodSecurityLevel.BASELINE, requireDigests: props.requireImageDigests === true,
     });
@@ -239,13 +269,9 @@ export class HardenedNamespace extends Construct {
   public allowPodIdentityAgent(): void {
     if (this.podIdentityAgentAllowed) { return; }
     this.podIdentityAgentAllowed = true;
-    const policy = renderPodIdentityAgentPolicy(this.namespaceName) as { metadata: { labels: Record<string, string> } };
-    // Keep the prune label the manifest put on the objects it was created with.
-    const first = this.objects[0] as { metadata: { labels: Record<string, string> } };
-    for (const [key, value] of Object.entries(first.metadata.labels)) {
-      if (key.startsWith('aws.cdk.eks/prune-')) { policy.metadata.labels = { [key]: value, ...policy.metadata.labels }; }
-    }
-    this.objects.push(policy);
+    const index = this.objects.findIndex((o) => (o as { kind: string; metadata: { name: string } }).kind === 'NetworkPolicy' &&
+      (o as { metadata: { name: string } }).metadata.name === 'allow-pod-identity-agent');
+    this.objects[index] = renderPodIdentityAgentPolicy(this.namespaceName, true);
   }
 
   private resolveOptions(props: HardenedNamespaceProps): NamespaceRenderOptions {
@@ -291,7 +317,7 @@ export class HardenedNamespace extends Construct {
       } else if (type === 'image') {
         problems.add('additionalVolumeTypes', type,
           'image volumes mount an OCI image the registry, tag and digest checks do not see. Bake the content into the container image instead.');
-      } else if (!VOLUME_TYPES.has(type)) {
+      } else if (!KNOWN_VOLUME_TYPES.has(type)) {
         problems.add('additionalVolumeTypes', type, "Use a Kubernetes volume type as written in a Pod spec, for example 'emptyDir' or 'persistentVolumeClaim'.");
       }
     }
@@ -347,6 +373,7 @@ export class HardenedNamespace extends Construct {
       allowIngressFromNamespaces: [...(props.allowIngressFromNamespaces ?? [])],
       allowEgressToNamespaces: [...(props.allowEgressToNamespaces ?? [])],
       allowEgress: egress,
+      allowPodIdentityAgent: false,
       additionalVolumeTypes: [...(props.additionalVolumeTypes ?? [])],
       allowedImageRegistries: registries,
       requireImageDigests: props.requireImageDigests ?? false,

@@ -22,6 +22,8 @@ export interface NamespaceRenderOptions {
   readonly allowIngressFromNamespaces: string[];
   readonly allowEgressToNamespaces: string[];
   readonly allowEgress: Array<{ cidr: string; except: string[]; ports: number[]; protocol: string }>;
+  /** Whether the namespace has a Pod Identity service account (opens the agent's address). */
+  readonly allowPodIdentityAgent: boolean;
   readonly additionalVolumeTypes: string[];
   readonly allowedImageRegistries: string[];
   readonly requireImageDigests: boolean;
@@ -35,11 +37,29 @@ export interface NamespaceRenderOptions {
 
 const label = () => ({ ...MANAGED_BY_LABEL });
 
-/** The objects of one namespace, in the order they must be applied (the Namespace first). */
+/**
+ * Names of the NetworkPolicies every namespace has, whatever its options. An option that is off
+ * renders its policy closed (it selects every pod and allows nothing, which the default deny
+ * already says), so turning an option off updates the policy in place and the opening is gone
+ * after the next deployment. Nothing relies on `kubectl apply --prune`, which leaves
+ * NetworkPolicies, Roles, quotas and admission policies alone.
+ */
+export const NETWORK_POLICY_NAMES = [
+  'default-deny', 'allow-dns', 'allow-same-namespace', 'allow-from-namespaces', 'allow-to-namespaces', 'allow-egress', 'allow-pod-identity-agent',
+] as const;
+
+/**
+ * The objects of one namespace that go to the cluster with the Namespace, in order: the Namespace,
+ * its NetworkPolicies (every name of NETWORK_POLICY_NAMES, open or closed), its ResourceQuota and
+ * LimitRange. Not the `default` ServiceAccount, which the serviceaccount controller creates as
+ * soon as the Namespace exists (see renderNamespaceAccessObjects).
+ */
 export function renderNamespaceObjects(o: NamespaceRenderOptions): Record<string, unknown>[] {
   const ns = o.name;
   const meta = (name: string) => ({ name, namespace: ns, labels: label() });
-  const objects: Record<string, unknown>[] = [
+  const opening = (name: string, open: boolean, policyTypes: string[], rules: Record<string, unknown>) =>
+    networkPolicy(ns, name, { podSelector: {}, policyTypes, ...(open ? rules : {}) });
+  return [
     {
       apiVersion: 'v1',
       kind: 'Namespace',
@@ -60,12 +80,6 @@ export function renderNamespaceObjects(o: NamespaceRenderOptions): Record<string
         },
       },
     },
-    {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: meta('default'),
-      automountServiceAccountToken: false,
-    },
     networkPolicy(ns, 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
     networkPolicy(ns, 'allow-dns', {
       podSelector: {},
@@ -78,40 +92,23 @@ export function renderNamespaceObjects(o: NamespaceRenderOptions): Record<string
         ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
       }],
     }),
-  ];
-  if (o.allowSameNamespaceTraffic) {
-    objects.push(networkPolicy(ns, 'allow-same-namespace', {
-      podSelector: {},
-      policyTypes: ['Ingress', 'Egress'],
+    opening('allow-same-namespace', o.allowSameNamespaceTraffic, ['Ingress', 'Egress'], {
       ingress: [{ from: [{ podSelector: {} }] }],
       egress: [{ to: [{ podSelector: {} }] }],
-    }));
-  }
-  if (o.allowIngressFromNamespaces.length > 0) {
-    objects.push(networkPolicy(ns, 'allow-from-namespaces', {
-      podSelector: {},
-      policyTypes: ['Ingress'],
+    }),
+    opening('allow-from-namespaces', o.allowIngressFromNamespaces.length > 0, ['Ingress'], {
       ingress: [{ from: [namespacesNamed(o.allowIngressFromNamespaces)] }],
-    }));
-  }
-  if (o.allowEgressToNamespaces.length > 0) {
-    objects.push(networkPolicy(ns, 'allow-to-namespaces', {
-      podSelector: {},
-      policyTypes: ['Egress'],
+    }),
+    opening('allow-to-namespaces', o.allowEgressToNamespaces.length > 0, ['Egress'], {
       egress: [{ to: [namespacesNamed(o.allowEgressToNamespaces)] }],
-    }));
-  }
-  if (o.allowEgress.length > 0) {
-    objects.push(networkPolicy(ns, 'allow-egress', {
-      podSelector: {},
-      policyTypes: ['Egress'],
+    }),
+    opening('allow-egress', o.allowEgress.length > 0, ['Egress'], {
       egress: o.allowEgress.map((rule) => ({
         to: [{ ipBlock: { cidr: rule.cidr, ...(rule.except.length > 0 ? { except: rule.except } : {}) } }],
         ...(rule.ports.length > 0 ? { ports: rule.ports.map((port) => ({ protocol: rule.protocol, port })) } : {}),
       })),
-    }));
-  }
-  objects.push(
+    }),
+    renderPodIdentityAgentPolicy(ns, o.allowPodIdentityAgent),
     {
       apiVersion: 'v1',
       kind: 'ResourceQuota',
@@ -131,17 +128,38 @@ export function renderNamespaceObjects(o: NamespaceRenderOptions): Record<string
         }],
       },
     },
-    ...renderRbac(ns),
-  );
-  return objects;
+  ];
 }
 
-/** The NetworkPolicy that lets pods reach the EKS Pod Identity agent on their node. */
-export function renderPodIdentityAgentPolicy(ns: string): Record<string, unknown> {
+/**
+ * The objects of one namespace applied once its `default` ServiceAccount exists: that account
+ * without token automount, then the view and edit Roles and their bindings. Applying `default` in
+ * the same `kubectl apply` as its Namespace races the serviceaccount controller (kubectl reads
+ * it, finds nothing, the controller creates it, kubectl's create fails with AlreadyExists); the
+ * construct applies these only after it has seen the account, so kubectl patches it. The Roles
+ * come with it, so no tenant can start a pod before automount is off.
+ */
+export function renderNamespaceAccessObjects(ns: string): Record<string, unknown>[] {
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'default', namespace: ns, labels: label() },
+      automountServiceAccountToken: false,
+    },
+    ...renderRbac(ns),
+  ];
+}
+
+/**
+ * The NetworkPolicy that lets pods reach the EKS Pod Identity agent on their node; closed unless
+ * the namespace has a Pod Identity service account.
+ */
+export function renderPodIdentityAgentPolicy(ns: string, open: boolean): Record<string, unknown> {
   return networkPolicy(ns, 'allow-pod-identity-agent', {
     podSelector: {},
     policyTypes: ['Egress'],
-    egress: [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: 'TCP', port: POD_IDENTITY_AGENT.port }] }],
+    ...(open ? { egress: [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: 'TCP', port: POD_IDENTITY_AGENT.port }] }] } : {}),
   });
 }
 
@@ -188,10 +206,17 @@ export function namespaceGroup(ns: string, level: 'view' | 'edit'): string {
 
 function renderRbac(ns: string): Record<string, unknown>[] {
   const objects: Record<string, unknown>[] = [];
+  // `kubectl apply` reads the object's Namespace first; without this each applied object is a 403.
+  // A Role grants it because the API server authorizes a request for a namespace within that
+  // namespace; resourceNames keeps it to this one.
+  const ownNamespace = { apiGroups: [''], resources: ['namespaces'], resourceNames: [ns], verbs: ['get'] };
   for (const [level, rules] of [['view', VIEW_RULES], ['edit', EDIT_RULES]] as const) {
     const name = `cdk-hardened-eks-${level}`;
     objects.push(
-      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace: ns, labels: label() }, rules: rules.map((r) => ({ ...r })) },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace: ns, labels: label() },
+        rules: [{ ...ownNamespace, resourceNames: [...ownNamespace.resourceNames] }, ...rules.map((r) => ({ ...r }))],
+      },
       {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',

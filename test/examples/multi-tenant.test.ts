@@ -12,14 +12,26 @@ describe('examples/multi-tenant', () => {
     expect(HardenedEksTesting.nagViolations(pack, app).map((v) => v.ruleName)).toEqual([]);
   });
 
-  test('three namespaces, one admission policy and one service account are five Kubernetes custom resources', () => {
-    template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 5);
+  test('three namespaces (two manifests and a wait each), the admission policies and one service account', () => {
+    template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 8);
+    template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesObjectValue', 3);
+  });
+
+  test('no manifest that creates a Namespace also holds an object a controller creates in it on its own', () => {
+    const manifests = (Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as any[])
+      .map((r) => JSON.stringify(r.Properties.Manifest));
+    const withNamespace = manifests.filter((m) => /\\"kind\\":\\"Namespace\\"/.test(m));
+    expect(withNamespace).toHaveLength(3);
+    for (const m of withNamespace) {
+      expect(m).not.toMatch(/\\"kind\\":\\"ServiceAccount\\"/);
+      expect(m).not.toContain('kube-root-ca.crt');
+    }
   });
 
   test('payments reaches the Pod Identity agent; the others do not', () => {
     const manifests = (Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as any[])
       .map((r) => JSON.stringify(r.Properties.Manifest));
-    const withAgent = manifests.filter((m) => m.includes('allow-pod-identity-agent'));
+    const withAgent = manifests.filter((m) => m.includes('169.254.170.23/32'));
     expect(withAgent).toHaveLength(1);
     expect(withAgent[0]).toMatch(/"namespace\\*":\\*"payments\\*"/);
   });

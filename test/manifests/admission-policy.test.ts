@@ -2,9 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import {
-  ADMISSION_LABEL_KEY, ADMISSION_POLICY_NAME, POLICY_VALIDATIONS, POLICY_VARIABLES, renderAdmissionPolicy,
+  ADMISSION_LABEL_KEY, ADMISSION_POLICY_NAME, POLICY_SHAPES, POLICY_VARIABLES, policyMatchConditions, policyValidations, renderAdmissionPolicies,
+  VOLUME_TYPES,
 } from '../../lib/manifests/admission-policy';
 import { admit, AdmissionParams, bufbuild, Evaluator, marcbachmann } from './cel-harness';
+import { readKubernetesTypes, typedEnvironment } from './k8s-cel-types';
 import { validateAgainstSchema } from './k8s-schema';
 
 const FIXTURES = path.join(__dirname, '..', 'testdata', 'psa-fixtures', 'restricted', 'v1.37');
@@ -61,42 +63,96 @@ function wrap(kind: string, pod: any): any {
     case 'Deployment': case 'ReplicaSet': case 'StatefulSet': case 'DaemonSet':
       return { apiVersion: 'apps/v1', kind, metadata, spec: { selector: { matchLabels: { app: 'x' } }, template } };
     case 'Job': return { apiVersion: 'batch/v1', kind, metadata, spec: { template } };
+    case 'ReplicationController': return { apiVersion: 'v1', kind, metadata, spec: { selector: { app: 'x' }, template } };
     case 'CronJob': return { apiVersion: 'batch/v1', kind, metadata, spec: { schedule: '0 * * * *', jobTemplate: { spec: { template } } } };
+    case 'PodTemplate': return { apiVersion: 'v1', kind, metadata, template };
     default: throw new Error(kind);
   }
 }
-const KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'];
+const KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController', 'CronJob', 'PodTemplate'];
 
-describe('the rendered policy', () => {
-  const [policy, binding] = renderAdmissionPolicy() as any[];
+describe('the rendered policies', () => {
+  const objects = renderAdmissionPolicies() as any[];
+  const policies = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicy');
+  const bindings = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding');
 
-  test('validates against the Kubernetes 1.36 schemas', () => {
-    validateAgainstSchema(policy, binding);
+  test('validate against the Kubernetes 1.36 schemas', () => {
+    validateAgainstSchema(...objects);
   });
 
-  test('fails closed, denies, and is bound only to namespaces the library labels, never kube-system', () => {
-    expect(policy.spec.failurePolicy).toBe('Fail');
-    expect(binding.spec.validationActions).toEqual(['Deny']);
-    expect(binding.spec.policyName).toBe(ADMISSION_POLICY_NAME);
-    expect(binding.spec.paramRef).toBeUndefined();
-    expect(policy.spec.paramKind).toBeUndefined();
-    expect(binding.spec.matchResources.namespaceSelector.matchLabels).toEqual({ [ADMISSION_LABEL_KEY]: 'enforced' });
-    expect(binding.spec.matchResources.namespaceSelector.matchExpressions[0].values).toContain('kube-system');
-  });
-
-  test('checks Pods, ephemeral containers and every workload kind with a pod template', () => {
-    expect(policy.spec.matchConstraints.resourceRules).toEqual([
-      { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods', 'pods/ephemeralcontainers'] },
-      { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'] },
-      { apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['jobs', 'cronjobs'] },
+  test('one policy and one binding per shape, under fixed names that start with the name denials quote', () => {
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(POLICY_SHAPES.flatMap((shape) => [
+      `ValidatingAdmissionPolicy/${shape.policyName}`, `ValidatingAdmissionPolicyBinding/${shape.policyName}`,
+    ]));
+    expect(POLICY_SHAPES.map((s) => s.policyName)).toEqual([
+      ADMISSION_POLICY_NAME, `${ADMISSION_POLICY_NAME}-templates`, `${ADMISSION_POLICY_NAME}-cronjobs`, `${ADMISSION_POLICY_NAME}-podtemplates`,
     ]);
   });
 
+  test('each fails closed, denies, and is bound only to namespaces the library labels, never kube-system', () => {
+    policies.forEach((policy, i) => {
+      const binding = bindings[i];
+      expect(policy.spec.failurePolicy).toBe('Fail');
+      expect(binding.spec.validationActions).toEqual(['Deny']);
+      expect(binding.spec.policyName).toBe(policy.metadata.name);
+      expect(binding.spec.paramRef).toBeUndefined();
+      expect(policy.spec.paramKind).toBeUndefined();
+      expect(binding.spec.matchResources.namespaceSelector.matchLabels).toEqual({ [ADMISSION_LABEL_KEY]: 'enforced' });
+      expect(binding.spec.matchResources.namespaceSelector.matchExpressions[0].values).toContain('kube-system');
+    });
+  });
+
+  test('together they check Pods, ephemeral containers and every kind with a pod template, each kind in exactly one policy', () => {
+    const rules = policies.map((p) => p.spec.matchConstraints.resourceRules.flatMap((r: any) => r.resources.map((res: string) => `${r.apiGroups[0]}/${res}`)).sort());
+    expect(rules).toEqual([
+      ['/pods', '/pods/ephemeralcontainers'],
+      ['/replicationcontrollers', 'apps/daemonsets', 'apps/deployments', 'apps/replicasets', 'apps/statefulsets', 'batch/jobs'],
+      ['batch/cronjobs'],
+      ['/podtemplates'],
+    ]);
+    for (const policy of policies) {
+      for (const rule of policy.spec.matchConstraints.resourceRules) {
+        expect(rule.apiVersions).toEqual(['v1']);
+        expect(rule.operations).toEqual(['CREATE', 'UPDATE']);
+      }
+    }
+  });
+
   test('uses only core CEL and the strings extension (no Kubernetes-only libraries, no optional syntax)', () => {
-    const all = [...POLICY_VARIABLES.map((v) => v.expression), ...POLICY_VALIDATIONS.flatMap((v) => [v.expression, v.messageExpression])];
+    const all = policies.flatMap((p) => [
+      ...p.spec.variables.map((v: any) => v.expression), ...p.spec.matchConditions.map((c: any) => c.expression),
+      ...p.spec.validations.flatMap((v: any) => [v.expression, v.messageExpression]),
+    ]);
     for (const expression of all) {
       expect(expression).not.toMatch(/\?\.|\.orValue\(|optional\.|quantity\(|isQuantity|url\(|ip\(|cidr\(|\.sets\.|authorizer|\.isSorted|\.indexOf\(|\.sum\(|\.min\(|\.max\(/);
     }
+  });
+
+  test.each(POLICY_SHAPES.map((shape) => [shape.policyName, shape] as const))(
+    '%s reads the pod spec at its fixed path of object, never through a variable or a choice by kind', (_name, shape) => {
+      const policy = policies.find((p) => p.metadata.name === shape.policyName);
+      const expressions = [
+        ...policy.spec.matchConditions.map((c: any) => c.expression),
+        ...policy.spec.validations.flatMap((v: any) => [v.expression, v.messageExpression]),
+      ];
+      for (const expression of expressions) {
+        for (const [path] of expression.matchAll(/\b(object|oldObject)(\.[A-Za-z]+)+/g)) {
+          const allowed = [shape.podSpec, shape.changed, `old${shape.changed.replace(/^object/, 'Object')}`, 'object.kind', 'object.metadata.name'];
+          expect({ path, ok: allowed.some((a) => path === a || path.startsWith(`${a}.`)) }).toEqual({ path, ok: true });
+        }
+        expect(expression).not.toMatch(/object\.kind\s*==/);
+      }
+      expect(policy.spec.variables.map((v: any) => v.name)).toEqual(['allowedVolumes', 'allowedRegistries', 'requireDigests']);
+      for (const variable of policy.spec.variables) { expect(variable.expression).not.toMatch(/\bobject\b/); }
+    });
+
+  test('one list of rules generates every policy: they differ only in the pod spec path', () => {
+    const generic = (shape: typeof POLICY_SHAPES[number]) => JSON.stringify(policyValidations(shape.podSpec)).split(shape.podSpec).join('<podSpec>');
+    for (const shape of POLICY_SHAPES) {
+      expect(generic(shape)).toEqual(generic(POLICY_SHAPES[0]));
+      expect(policyMatchConditions(shape)[0].expression).toBe(`request.operation != 'UPDATE' || ${shape.changed} != oldObject${shape.changed.slice('object'.length)}`);
+    }
+    expect(POLICY_VARIABLES.map((v) => v.name)).toEqual(['allowedVolumes', 'allowedRegistries', 'requireDigests']);
   });
 });
 
@@ -300,5 +356,61 @@ describe('checks beyond Pod Security, with both evaluators', () => {
         'DaemonSet node-agent: containers agent use an untagged or :latest image; pin a tag or a digest',
       ]);
     });
+  });
+});
+
+describe('type-checked against the Kubernetes 1.36 object types, as the API server checks a policy', () => {
+  const kinds = [...new Set(POLICY_SHAPES.flatMap((s) => s.kinds)), 'Namespace'];
+  const { declarations, roots } = readKubernetesTypes(kinds);
+  const base = typedEnvironment(declarations)
+    .registerType('AdmissionRequest', { fields: { operation: 'string' } })
+    .registerVariable('namespaceObject', roots.Namespace)
+    .registerVariable('request', 'AdmissionRequest');
+  const variableTypes: Record<string, string> = Object.fromEntries(POLICY_VARIABLES.map((v) => {
+    const result = base.check(v.expression);
+    if (!result.valid || !result.type) { throw result.error ?? new Error(`no type for ${v.name}`); }
+    return [v.name, result.type];
+  }));
+  const withObject = (kind: string) => base.clone()
+    .registerType('PolicyVariables', { fields: variableTypes })
+    .registerVariable('variables', 'PolicyVariables')
+    .registerVariable('object', roots[kind])
+    .registerVariable('oldObject', roots[kind]);
+
+  test('the variables have the types the validations use', () => {
+    expect(variableTypes).toEqual({ allowedVolumes: 'list<string>', allowedRegistries: 'list<string>', requireDigests: 'bool' });
+  });
+
+  /**
+   * cel-js does not look at the field inside `has(...)`; the API server's checker does. Each
+   * `has(x.f)` is checked as `(has(x.f) && x.f == x.f)`, which selects the field in the same scope.
+   */
+  const strictHas = (expression: string) => expression.replace(/has\(([A-Za-z_][\w.]*)\)/g, '(has($1) && $1 == $1)');
+  const typeOf = (env: ReturnType<typeof withObject>, expression: string) => {
+    const result = env.check(strictHas(expression));
+    return result.valid ? result.type : `invalid: ${result.error?.message.split('\n')[0]}`;
+  };
+
+  test.each(POLICY_SHAPES.flatMap((shape) => shape.kinds.map((kind) => [kind, shape] as const)))(
+    'every expression of the policy for %s type-checks: conditions and validations are bool, messages string', (kind, shape) => {
+      const env = withObject(kind);
+      expect(policyMatchConditions(shape).map((c) => typeOf(env, c.expression))).toEqual(['bool']);
+      for (const validation of policyValidations(shape.podSpec)) {
+        expect([typeOf(env, validation.expression), typeOf(env, validation.messageExpression)]).toEqual(['bool', 'string']);
+      }
+    });
+
+  test.each(POLICY_SHAPES.map((shape) => [shape.kinds[0], shape] as const))('a misspelled field in the %s policy is reported, inside has() too', (kind, shape) => {
+    const env = withObject(kind);
+    const [privileged] = policyValidations(shape.podSpec);
+    expect(typeOf(env, privileged.expression)).toBe('bool');
+    expect(typeOf(env, privileged.expression.split('c.securityContext.privileged').join('c.securityContext.priviledged')))
+      .toMatch(/^invalid: .*priviledged/);
+    expect(typeOf(env, `!has(${shape.podSpec}.hostNetwork) && !has(${shape.podSpec}.hostNetworks)`)).toMatch(/^invalid: .*hostNetworks/);
+    expect(typeOf(env, `${shape.podSpec}.containers.all(c, c.image.size() > 0)`)).toBe('bool');
+  });
+
+  test('the volume check names every volume type of the 1.36 Volume object', () => {
+    expect(Object.keys(declarations.get('Volume')!).filter((f) => f !== 'name').sort()).toEqual([...VOLUME_TYPES].sort());
   });
 });

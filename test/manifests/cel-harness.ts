@@ -3,10 +3,12 @@
  * CEL evaluators: variables in order, then every validation; a false validation denies with its
  * messageExpression. Only core CEL and the strings extension are available to the expressions.
  */
-import { isCelList, isCelMap, run } from '@bufbuild/cel';
+import { celEnv, isCelList, isCelMap, parse, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import * as celJs from '@marcbachmann/cel-js';
-import { ADMISSION_ANNOTATIONS, POLICY_MATCH_CONDITIONS, POLICY_VALIDATIONS, POLICY_VARIABLES } from '../../lib/manifests/admission-policy';
+import {
+  ADMISSION_ANNOTATIONS, POLICY_SHAPES, POLICY_VARIABLES, PolicyShape, policyMatchConditions, policyValidations,
+} from '../../lib/manifests/admission-policy';
 
 export type Evaluator = (expression: string, bindings: Record<string, unknown>) => unknown;
 
@@ -38,16 +40,34 @@ function toCelJsInput(value: unknown): unknown {
   return value;
 }
 
+/** Each expression is parsed once per evaluator and run many times, as the API server does. */
+function cached<T>(compile: (expression: string) => T): (expression: string) => T {
+  const programs = new Map<string, T>();
+  return (expression) => {
+    let program = programs.get(expression);
+    if (program === undefined) {
+      program = compile(expression);
+      programs.set(expression, program);
+    }
+    return program;
+  };
+}
+
+const BUF_ENV = celEnv({ funcs: strings } as any);
+const bufProgram = cached((expression) => plan(BUF_ENV, parse(expression)) as (bindings: unknown) => unknown);
+
 export const bufbuild: Evaluator = (expression, bindings) => {
   const input = Object.fromEntries(Object.entries(bindings).map(([k, v]) => [k, toBufInput(v)]));
-  const result = run(expression, input as any, { funcs: strings } as any);
+  const result = bufProgram(expression)(input);
   if (result instanceof Error) { throw result; }
   return result;
 };
 
+const celJsProgram = cached((expression) => celJs.parse(expression) as unknown as (bindings: unknown) => unknown);
+
 export const marcbachmann: Evaluator = (expression, bindings) => {
   const input = Object.fromEntries(Object.entries(bindings).map(([k, v]) => [k, toCelJsInput(v)]));
-  return celJs.evaluate(expression, input as any);
+  return celJsProgram(expression)(input);
 };
 
 /** Plain JSON-like values out of either evaluator's results (integers stay BigInt-free). */
@@ -85,8 +105,22 @@ function namespaceObject(params: AdmissionParams): unknown {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', annotations } };
 }
 
-/** The denial messages for `object`, empty when admitted (or not matched). */
+const VALIDATIONS = new Map<PolicyShape, ReturnType<typeof policyValidations>>();
+function validationsOf(shape: PolicyShape): ReturnType<typeof policyValidations> {
+  if (!VALIDATIONS.has(shape)) { VALIDATIONS.set(shape, policyValidations(shape.podSpec)); }
+  return VALIDATIONS.get(shape)!;
+}
+
+/** The shape (and so the policy) the API server routes an object of this kind to. */
+export function shapeOf(kind: string): PolicyShape {
+  const shape = POLICY_SHAPES.find((s) => s.kinds.includes(kind));
+  if (!shape) { throw new Error(`no policy checks ${kind}`); }
+  return shape;
+}
+
+/** The denial messages for `object` from the policy of its shape, empty when admitted (or not matched). */
 export function admit(evaluate: Evaluator, object: unknown, params: AdmissionParams, request: AdmissionRequest = {}): string[] {
+  const shape = shapeOf((object as { kind: string }).kind);
   const variables: Record<string, unknown> = {};
   const bindings = () => ({
     object,
@@ -95,14 +129,14 @@ export function admit(evaluate: Evaluator, object: unknown, params: AdmissionPar
     namespaceObject: namespaceObject(params),
     variables,
   });
-  for (const condition of POLICY_MATCH_CONDITIONS) {
+  for (const condition of policyMatchConditions(shape)) {
     if (evaluate(condition.expression, bindings()) !== true) { return []; }
   }
   for (const variable of POLICY_VARIABLES) {
     variables[variable.name] = plain(evaluate(variable.expression, bindings()));
   }
   const denials: string[] = [];
-  for (const validation of POLICY_VALIDATIONS) {
+  for (const validation of validationsOf(shape)) {
     const ok = evaluate(validation.expression, bindings());
     if (typeof ok !== 'boolean') { throw new Error(`not a boolean from ${validation.expression}: ${String(ok)}`); }
     if (!ok) { denials.push(String(evaluate(validation.messageExpression, bindings()))); }

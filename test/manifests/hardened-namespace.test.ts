@@ -1,7 +1,9 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { HardenedEksCluster, HardenedNamespaceOptions, NetworkProtocol, PodSecurityLevel, ServiceAccountIdentity } from '../../lib';
-import { NamespaceRenderOptions, renderNamespaceObjects, renderPodIdentityAgentPolicy } from '../../lib/manifests/namespace-objects';
+import {
+  NamespaceRenderOptions, NETWORK_POLICY_NAMES, renderNamespaceAccessObjects, renderNamespaceObjects, renderPodIdentityAgentPolicy,
+} from '../../lib/manifests/namespace-objects';
 import { WARNINGS } from '../../lib/private/defaults';
 import { fastApp } from '../fixtures';
 import { validateAgainstSchema } from './k8s-schema';
@@ -16,6 +18,7 @@ const DEFAULT_RENDER: NamespaceRenderOptions = {
   allowIngressFromNamespaces: [],
   allowEgressToNamespaces: [],
   allowEgress: [],
+  allowPodIdentityAgent: false,
   additionalVolumeTypes: [],
   allowedImageRegistries: ['111122223333.dkr.ecr.eu-west-1.amazonaws.com'],
   requireImageDigests: false,
@@ -26,18 +29,46 @@ const DEFAULT_RENDER: NamespaceRenderOptions = {
   limits: { defaultRequest: { cpu: '100m', memory: '128Mi' }, default: { cpu: '500m', memory: '512Mi' }, max: { cpu: '2', memory: '4Gi' } },
 };
 
+/** Every option that opens something, on. */
+const EVERY_OPTION_ON: NamespaceRenderOptions = {
+  ...DEFAULT_RENDER,
+  allowSameNamespaceTraffic: true,
+  allowIngressFromNamespaces: ['ingress'],
+  allowEgressToNamespaces: ['payments'],
+  allowEgress: [{ cidr: '0.0.0.0/0', except: ['169.254.169.254/32'], ports: [443], protocol: 'TCP' }],
+  allowPodIdentityAgent: true,
+  additionalVolumeTypes: ['emptyDir'],
+  requireImageDigests: true,
+  quota: { ...DEFAULT_RENDER.quota, 'services.loadbalancers': undefined as any, 'services.nodeports': undefined as any },
+};
+
 describe('renderNamespaceObjects', () => {
-  const objects = renderNamespaceObjects(DEFAULT_RENDER) as any[];
+  const objects = [...renderNamespaceObjects(DEFAULT_RENDER), ...renderNamespaceAccessObjects('team-a')] as any[];
   const byKindName = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
 
   test('every object validates against the Kubernetes 1.36 schemas, and the Namespace comes first', () => {
-    validateAgainstSchema(...objects, renderPodIdentityAgentPolicy('team-a'));
-    expect(objects[0].kind).toBe('Namespace');
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'Namespace/team-a', 'ServiceAccount/default',
-      'NetworkPolicy/default-deny', 'NetworkPolicy/allow-dns', 'ResourceQuota/cdk-hardened-eks-quota', 'LimitRange/cdk-hardened-eks-limits',
-      'Role/cdk-hardened-eks-view', 'RoleBinding/cdk-hardened-eks-view', 'Role/cdk-hardened-eks-edit', 'RoleBinding/cdk-hardened-eks-edit',
+    validateAgainstSchema(...objects, renderPodIdentityAgentPolicy('team-a', true));
+    expect(renderNamespaceObjects(DEFAULT_RENDER).map((o: any) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Namespace/team-a', ...NETWORK_POLICY_NAMES.map((n) => `NetworkPolicy/${n}`), 'ResourceQuota/cdk-hardened-eks-quota', 'LimitRange/cdk-hardened-eks-limits',
     ]);
+    expect(renderNamespaceAccessObjects('team-a').map((o: any) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ServiceAccount/default', 'Role/cdk-hardened-eks-view', 'RoleBinding/cdk-hardened-eks-view', 'Role/cdk-hardened-eks-edit', 'RoleBinding/cdk-hardened-eks-edit',
+    ]);
+  });
+
+  test('nothing a controller creates on its own is applied with the Namespace (no default ServiceAccount, no root CA ConfigMap)', () => {
+    for (const options of [DEFAULT_RENDER, EVERY_OPTION_ON]) {
+      const kinds = renderNamespaceObjects(options).map((o: any) => o.kind);
+      expect(kinds).not.toContain('ServiceAccount');
+      expect(kinds).not.toContain('ConfigMap');
+    }
+  });
+
+  test('the openings are closed by default: each selects every pod and allows nothing', () => {
+    for (const name of ['allow-same-namespace', 'allow-from-namespaces', 'allow-to-namespaces', 'allow-egress', 'allow-pod-identity-agent']) {
+      const spec = byKindName('NetworkPolicy', name).spec;
+      expect({ name, podSelector: spec.podSelector, ingress: spec.ingress, egress: spec.egress }).toEqual({ name, podSelector: {}, ingress: undefined, egress: undefined });
+    }
   });
 
   test('the Namespace: Pod Security restricted for enforce, audit and warn, pinned to the cluster version, opted into the admission policy', () => {
@@ -108,25 +139,24 @@ describe('renderNamespaceObjects', () => {
     ]);
   });
 
-  test('the admission settings live on the Namespace, which namespace roles cannot change', () => {
+  test('the admission settings live on the Namespace, which namespace roles may only read, by name', () => {
     expect(objects.filter((o) => o.kind === 'ConfigMap')).toEqual([]);
-    const edit = byKindName('Role', 'cdk-hardened-eks-edit');
-    expect(edit.rules.some((r: any) => r.resources.includes('namespaces'))).toBe(false);
+    for (const role of objects.filter((o) => o.kind === 'Role')) {
+      // kubectl apply reads the Namespace first: without get on it, every applied object is a 403.
+      expect(role.rules.filter((r: any) => r.resources.includes('namespaces'))).toEqual([
+        { apiGroups: [''], resources: ['namespaces'], resourceNames: ['team-a'], verbs: ['get'] },
+      ]);
+    }
   });
 
   test('every option on', () => {
-    const all = renderNamespaceObjects({
-      ...DEFAULT_RENDER,
-      allowSameNamespaceTraffic: true,
-      allowIngressFromNamespaces: ['ingress'],
-      allowEgressToNamespaces: ['payments'],
-      allowEgress: [{ cidr: '0.0.0.0/0', except: ['169.254.169.254/32'], ports: [443], protocol: 'TCP' }],
-      additionalVolumeTypes: ['emptyDir'],
-      requireImageDigests: true,
-    }) as any[];
+    const all = renderNamespaceObjects({ ...EVERY_OPTION_ON, quota: DEFAULT_RENDER.quota }) as any[];
     validateAgainstSchema(...all);
     const names = all.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name);
-    expect(names).toEqual(['default-deny', 'allow-dns', 'allow-same-namespace', 'allow-from-namespaces', 'allow-to-namespaces', 'allow-egress']);
+    expect(names).toEqual([...NETWORK_POLICY_NAMES]);
+    expect(all.find((o) => o.metadata.name === 'allow-pod-identity-agent').spec.egress).toEqual([
+      { to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ protocol: 'TCP', port: 80 }] },
+    ]);
     expect(all.find((o) => o.metadata.name === 'allow-to-namespaces').spec.egress[0].to[0].namespaceSelector.matchExpressions)
       .toEqual([{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['payments'] }]);
     expect(all.find((o) => o.metadata.name === 'allow-egress').spec.egress).toEqual([
@@ -139,6 +169,39 @@ describe('renderNamespaceObjects', () => {
       'cdk-hardened-eks.io/allowed-registries': '111122223333.dkr.ecr.eu-west-1.amazonaws.com',
       'cdk-hardened-eks.io/require-image-digests': 'true',
     });
+  });
+
+  /**
+   * Each option turned off, from every option on: the same objects by kind and name (so
+   * `kubectl apply` updates them in place and nothing is left behind for prune to miss), and the
+   * opening gone from the object that held it.
+   */
+  const OFF: Array<[string, Partial<NamespaceRenderOptions>, (objects: any[]) => unknown]> = [
+    ['allowSameNamespaceTraffic', { allowSameNamespaceTraffic: false }, (o) => policy(o, 'allow-same-namespace')],
+    ['allowIngressFromNamespaces', { allowIngressFromNamespaces: [] }, (o) => policy(o, 'allow-from-namespaces')],
+    ['allowEgressToNamespaces', { allowEgressToNamespaces: [] }, (o) => policy(o, 'allow-to-namespaces')],
+    ['allowEgress', { allowEgress: [] }, (o) => policy(o, 'allow-egress')],
+    ['Pod Identity agent', { allowPodIdentityAgent: false }, (o) => policy(o, 'allow-pod-identity-agent')],
+    ['additionalVolumeTypes', { additionalVolumeTypes: [] }, (o) => o[0].metadata.annotations['cdk-hardened-eks.io/allowed-volume-types']],
+    ['quota.allowLoadBalancers / allowNodePorts', { quota: DEFAULT_RENDER.quota }, (o) => o.find((x) => x.kind === 'ResourceQuota').spec.hard],
+  ];
+  function policy(objects: any[], name: string): unknown {
+    const spec = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === name).spec;
+    return { ingress: spec.ingress, egress: spec.egress };
+  }
+  const on = renderNamespaceObjects(EVERY_OPTION_ON) as any[];
+  const ids = (objects: any[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`);
+
+  test.each(OFF)('turning %s off keeps the object names and closes the opening', (_option, change, opening) => {
+    const off = renderNamespaceObjects({ ...EVERY_OPTION_ON, ...change }) as any[];
+    expect(ids(off)).toEqual(ids(on));
+    expect(opening(off)).not.toEqual(opening(on));
+    expect(opening(off)).toEqual(opening(renderNamespaceObjects(DEFAULT_RENDER) as any[]));
+  });
+
+  test('the closed state of every opening is the default state', () => {
+    expect(ids(renderNamespaceObjects(DEFAULT_RENDER))).toEqual(ids(on));
+    expect(policy(renderNamespaceObjects(DEFAULT_RENDER) as any[], 'allow-egress')).toEqual({ ingress: undefined, egress: undefined });
   });
 });
 
@@ -158,10 +221,36 @@ function objectsOf(stack: Stack, template: Template, namespace: { manifest: any 
 }
 
 describe('HardenedEksCluster.addNamespace', () => {
-  test('ten namespaces are eleven custom resources: one per namespace and the admission policy', () => {
+  test('ten namespaces are twenty manifests and ten waits, plus the admission policies', () => {
     const names = Array.from({ length: 10 }, (_, i) => `team-${i}`);
     const { template } = build({}, names);
-    template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 11);
+    template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 21);
+    template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesObjectValue', 10);
+  });
+
+  test('the default ServiceAccount is applied only after the cluster has created it, and before any tenant Role exists', () => {
+    const { stack, template, cluster } = build();
+    const ns = cluster.node.findChild('Namespace-team-a') as any;
+    const resources = template.toJSON().Resources;
+    const id = (c: any) => stack.resolve(c.node.findAll().find((x: any) => CfnResource.isCfnResource(x)).logicalId);
+    const wait = resources[id(ns.node.findChild('DefaultServiceAccount'))];
+    expect(wait.Type).toBe('Custom::AWSCDK-EKS-KubernetesObjectValue');
+    expect(wait.Properties).toEqual(expect.objectContaining({ ObjectType: 'serviceaccount', ObjectName: 'default', ObjectNamespace: 'team-a', JsonPath: '.metadata.uid' }));
+    expect(wait.DependsOn).toContain(id(ns.manifest));
+    const access = resources[id(ns.accessManifest)];
+    expect(access.DependsOn).toContain(id(ns.node.findChild('DefaultServiceAccount')));
+    expect(access.Properties.Overwrite).toBe(true);
+    const accessKinds = objectsOf(stack, template, { manifest: ns.accessManifest }).map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(accessKinds).toEqual(['ServiceAccount/default', 'Role/cdk-hardened-eks-view', 'RoleBinding/cdk-hardened-eks-view', 'Role/cdk-hardened-eks-edit', 'RoleBinding/cdk-hardened-eks-edit']);
+    expect(objectsOf(stack, template, ns).map((o) => o.kind)).not.toContain('ServiceAccount');
+  });
+
+  test('no library manifest relies on prune: no prune label, no PruneLabel', () => {
+    const { template } = build({}, ['team-a', 'team-b']);
+    for (const r of Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as any[]) {
+      expect(r.Properties.PruneLabel).toBeUndefined();
+      expect(JSON.stringify(r.Properties.Manifest)).not.toContain('aws.cdk.eks/prune-');
+    }
   });
 
   test('more than 100 namespaces leave a warning about the 1 MB template limit; 100 do not', () => {
@@ -210,12 +299,12 @@ describe('HardenedEksCluster.addNamespace', () => {
     cluster.addServiceAccount('Late', { namespace: 'team-c', name: 'late', identity: ServiceAccountIdentity.POD_IDENTITY });
     const template = Template.fromStack(stack);
     const rendered = (ns: { manifest: any }) => JSON.stringify(template.toJSON().Resources[stack.resolve(ns.manifest.node.defaultChild.logicalId)].Properties.Manifest);
-    expect(rendered(a)).not.toContain('allow-pod-identity-agent');
-    expect(rendered(b)).toContain('allow-pod-identity-agent');
+    expect(rendered(a)).toContain('allow-pod-identity-agent');
+    expect(rendered(a)).not.toContain('169.254.170.23/32');
     expect(rendered(b)).toContain('169.254.170.23/32');
-    expect(rendered(c)).toContain('allow-pod-identity-agent');
-    // the agent policy carries the manifest's prune label like the other objects
-    expect(rendered(c).match(/aws.cdk.eks\/prune-/g)!.length).toBe(c.objects.length);
+    expect(rendered(c)).toContain('169.254.170.23/32');
+    // one agent policy each, the closed one replaced
+    expect(c.objects.filter((o: any) => o.metadata.name === 'allow-pod-identity-agent')).toHaveLength(1);
     // service accounts in library namespaces are applied after their namespace
     const earlyManifest = template.toJSON().Resources[stack.resolve((before.manifest.node.defaultChild as any).logicalId)];
     expect(earlyManifest.DependsOn).toContain(stack.resolve((b.manifest.node.defaultChild as any).logicalId));
