@@ -116,8 +116,8 @@ export const POLICY_SHAPES: readonly PolicyShape[] = [
   },
 ];
 
-/** The policies' variables: the namespace's settings, the same for every shape. */
-export const POLICY_VARIABLES: ReadonlyArray<{ name: string; expression: string }> = [
+/** The namespace's settings, read from the request's Namespace: the same in every policy. */
+export const NAMESPACE_VARIABLES: ReadonlyArray<{ name: string; expression: string }> = [
   {
     name: 'allowedVolumes',
     expression: `${JSON.stringify(BASE_VOLUME_TYPES).replace(/"/g, "'")}`
@@ -136,34 +136,86 @@ export const POLICY_VARIABLES: ReadonlyArray<{ name: string; expression: string 
 /** The three container lists of a pod spec; only `containers` is required. */
 const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
 
-/** `<cond> holds for every container of the pod spec at path p`, each list read at its typed path. */
-function everyContainer(p: string, cond: string): string {
+/** `the names of the containers of the pod spec at p for which <cond> holds`, each list read at its typed path. */
+function containersWhere(p: string, cond: string): string {
   return CONTAINER_LISTS.map((list) => (list === 'containers'
-    ? `${p}.${list}.all(c, ${cond})`
-    : `(!has(${p}.${list}) || ${p}.${list}.all(c, ${cond}))`)).join(' && ');
+    ? `${p}.${list}.filter(c, ${cond}).map(c, c.name)`
+    : `(has(${p}.${list}) ? ${p}.${list}.filter(c, ${cond}).map(c, c.name) : [])`)).join(' + ');
 }
 
-/** `the names of the containers for which <cond> holds, joined`, for messages. */
-function offenders(p: string, cond: string): string {
-  return '(' + CONTAINER_LISTS.map((list) => (list === 'containers'
-    ? `${p}.${list}.filter(c, ${cond}).map(c, c.name)`
-    : `(has(${p}.${list}) ? ${p}.${list}.filter(c, ${cond}).map(c, c.name) : [])`)).join(' + ') + ").join(', ')";
+/** `the names of the volumes of the pod spec at p for which <cond> holds`. */
+function volumesWhere(p: string, cond: string): string {
+  return `has(${p}.volumes) ? ${p}.volumes.filter(v, ${cond}).map(v, v.name) : []`;
 }
 
 const SELINUX_OK = (o: string) => `(!has(${o}.user) && !has(${o}.role) && (!has(${o}.type) || ${o}.type == 'container_t'))`;
-const PRIVILEGED = 'has(c.securityContext) && has(c.securityContext.privileged) && c.securityContext.privileged';
-const NO_ESCALATION = 'has(c.securityContext) && has(c.securityContext.allowPrivilegeEscalation) && c.securityContext.allowPrivilegeEscalation == false';
-const CAPABILITIES_OK = 'has(c.securityContext) && has(c.securityContext.capabilities) && has(c.securityContext.capabilities.drop)'
-  + " && c.securityContext.capabilities.drop.exists(d, d == 'ALL')"
-  + " && (!has(c.securityContext.capabilities.add) || c.securityContext.capabilities.add.all(a, a == 'NET_BIND_SERVICE'))";
-const HOST_PORT = 'has(c.ports) && c.ports.exists(p, has(p.hostPort) && p.hostPort != 0)';
-const CONTAINER_SELINUX_OK = `!has(c.securityContext) || !has(c.securityContext.seLinuxOptions) || ${SELINUX_OK('c.securityContext.seLinuxOptions')}`;
-const REGISTRY_OK = "variables.allowedRegistries.exists(r, c.image.startsWith(r + '/'))";
-const TAG_OK = "c.image.matches('(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$') && !c.image.matches(':latest(@sha256:[a-f0-9]{64})?$')";
-const DIGEST_OK = "!variables.requireDigests || c.image.matches('@sha256:[a-f0-9]{64}$')";
-/** A volume whose every set type is one the namespace allows. */
-const VOLUME_OK = VOLUME_TYPES.map((type) => `(!has(v.${type}) || '${type}' in variables.allowedVolumes)`).join(' && ');
+/** A volume type beyond the base list that this namespace has not allowed. (A typed object cannot be iterated for its keys.) */
+const VOLUME_NOT_ALLOWED = VOLUME_TYPES.filter((type) => !BASE_VOLUME_TYPES.includes(type))
+  .map((type) => `(has(v.${type}) && !('${type}' in variables.allowedVolumes))`).join(' || ');
 const KIND = "object.kind + ' ' + object.metadata.name";
+
+/**
+ * The container checks: the variable that lists the offending containers, what makes a container
+ * offend, and how the denial ends after `containers <names>`.
+ */
+const CONTAINER_CHECKS: ReadonlyArray<{ variable: string; offends: string; message: string }> = [
+  {
+    variable: 'privilegedContainers',
+    offends: 'has(c.securityContext) && has(c.securityContext.privileged) && c.securityContext.privileged',
+    message: 'set securityContext.privileged; privileged containers are refused',
+  },
+  {
+    variable: 'escalatingContainers',
+    offends: '!has(c.securityContext) || !has(c.securityContext.allowPrivilegeEscalation) || c.securityContext.allowPrivilegeEscalation',
+    message: 'must set securityContext.allowPrivilegeEscalation to false',
+  },
+  {
+    variable: 'capableContainers',
+    offends: '!has(c.securityContext) || !has(c.securityContext.capabilities) || !has(c.securityContext.capabilities.drop)'
+      + " || !c.securityContext.capabilities.drop.exists(d, d == 'ALL')"
+      + " || (has(c.securityContext.capabilities.add) && c.securityContext.capabilities.add.exists(a, a != 'NET_BIND_SERVICE'))",
+    message: 'must drop ALL capabilities (securityContext.capabilities.drop) and add none but NET_BIND_SERVICE',
+  },
+  {
+    variable: 'hostPortContainers',
+    offends: 'has(c.ports) && c.ports.exists(p, has(p.hostPort) && p.hostPort != 0)',
+    message: 'set ports[].hostPort; host ports are refused',
+  },
+  {
+    variable: 'seLinuxContainers',
+    offends: `has(c.securityContext) && has(c.securityContext.seLinuxOptions) && !${SELINUX_OK('c.securityContext.seLinuxOptions')}`,
+    message: '',
+  },
+  {
+    variable: 'foreignImageContainers',
+    offends: "!variables.allowedRegistries.exists(r, c.image.startsWith(r + '/'))",
+    message: "use an image from a registry this namespace does not allow (allowed: ' + variables.allowedRegistries.join(', ') + ')",
+  },
+  {
+    variable: 'unpinnedImageContainers',
+    offends: "!c.image.matches('(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$') || c.image.matches(':latest(@sha256:[a-f0-9]{64})?$')",
+    message: 'use an untagged or :latest image; pin a tag or a digest',
+  },
+  {
+    variable: 'undigestedImageContainers',
+    offends: "variables.requireDigests && !c.image.matches('@sha256:[a-f0-9]{64}$')",
+    message: 'must pin their image by digest (@sha256:...) in this namespace',
+  },
+];
+
+/**
+ * The variables of a policy whose pod spec is at CEL path `p`: the namespace's settings, then
+ * the offending containers and volumes of each check, each read at the typed path (so the API
+ * server's type checker sees every field) and evaluated once for the check and its message.
+ */
+export function policyVariables(p: string): Array<{ name: string; expression: string }> {
+  return [
+    ...NAMESPACE_VARIABLES.map((v) => ({ ...v })),
+    ...CONTAINER_CHECKS.map((check) => ({ name: check.variable, expression: containersWhere(p, check.offends) })),
+    { name: 'hostPathVolumes', expression: volumesWhere(p, 'has(v.hostPath)') },
+    { name: 'disallowedVolumes', expression: volumesWhere(p, VOLUME_NOT_ALLOWED) },
+  ];
+}
 
 /**
  * The checks of a policy whose pod spec is at CEL path `p`. Messages name the object, the
@@ -172,61 +224,44 @@ const KIND = "object.kind + ' ' + object.metadata.name";
 export function policyValidations(p: string): PolicyValidation[] {
   const hostFlag = (field: string) => `(has(${p}.${field}) && ${p}.${field})`;
   const podSeLinux = `${p}.securityContext.seLinuxOptions`;
+  const podSeLinuxBad = `has(${p}.securityContext) && has(${podSeLinux}) && !${SELINUX_OK(podSeLinux)}`;
+  const containerCheck = (variable: string) => {
+    const check = CONTAINER_CHECKS.find((c) => c.variable === variable)!;
+    return {
+      expression: `size(variables.${variable}) == 0`,
+      messageExpression: `${KIND} + ': containers ' + variables.${variable}.join(', ') + ' ${check.message}'`,
+    };
+  };
   return [
+    containerCheck('privilegedContainers'),
+    containerCheck('escalatingContainers'),
+    containerCheck('capableContainers'),
     {
-      expression: everyContainer(p, `!(${PRIVILEGED})`),
-      messageExpression: `${KIND} + ': containers ' + ${offenders(p, PRIVILEGED)} + ' set securityContext.privileged; privileged containers are refused'`,
+      expression: 'size(variables.hostPathVolumes) == 0',
+      messageExpression: `${KIND} + ': hostPath volumes are refused: ' + variables.hostPathVolumes.join(', ')`,
     },
     {
-      expression: everyContainer(p, NO_ESCALATION),
-      messageExpression: `${KIND} + ': containers ' + ${offenders(p, `!(${NO_ESCALATION})`)} + ' must set securityContext.allowPrivilegeEscalation to false'`,
-    },
-    {
-      expression: everyContainer(p, CAPABILITIES_OK),
-      messageExpression: `${KIND} + ': containers ' + ${offenders(p, `!(${CAPABILITIES_OK})`)}`
-        + " + ' must drop ALL capabilities (securityContext.capabilities.drop) and add none but NET_BIND_SERVICE'",
-    },
-    {
-      expression: `!has(${p}.volumes) || ${p}.volumes.all(v, !has(v.hostPath))`,
-      messageExpression: `${KIND} + ': hostPath volumes are refused: ' + ${p}.volumes.filter(v, has(v.hostPath)).map(v, v.name).join(', ')`,
-    },
-    {
-      expression: `!has(${p}.volumes) || ${p}.volumes.all(v, ${VOLUME_OK})`,
-      messageExpression: `${KIND} + ': volumes ' + ${p}.volumes.filter(v, !(${VOLUME_OK})).map(v, v.name).join(', ')`
+      expression: 'size(variables.disallowedVolumes) == 0',
+      messageExpression: `${KIND} + ': volumes ' + variables.disallowedVolumes.join(', ')`
         + " + ' use a type this namespace does not allow (allowed: ' + variables.allowedVolumes.join(', ') + ')'",
     },
     {
       expression: `!${hostFlag('hostNetwork')} && !${hostFlag('hostPID')} && !${hostFlag('hostIPC')}`,
       messageExpression: `${KIND} + ': spec.hostNetwork, spec.hostPID and spec.hostIPC must not be true'`,
     },
+    containerCheck('hostPortContainers'),
     {
-      expression: everyContainer(p, `!(${HOST_PORT})`),
-      messageExpression: `${KIND} + ': containers ' + ${offenders(p, HOST_PORT)} + ' set ports[].hostPort; host ports are refused'`,
-    },
-    {
-      expression: `(!has(${p}.securityContext) || !has(${podSeLinux}) || ${SELINUX_OK(podSeLinux)})`
-        + ` && ${everyContainer(p, CONTAINER_SELINUX_OK)}`,
+      expression: `!(${podSeLinuxBad}) && size(variables.seLinuxContainers) == 0`,
       messageExpression: `${KIND} + ': seLinuxOptions may not set user or role, and type only container_t ('`
-        + ` + (has(${p}.securityContext) && has(${podSeLinux}) && !${SELINUX_OK(podSeLinux)} ? 'spec.securityContext; ' : '')`
-        + ` + 'containers: ' + ${offenders(p, `!(${CONTAINER_SELINUX_OK})`)} + ')'`,
+        + ` + (${podSeLinuxBad} ? 'spec.securityContext; ' : '') + 'containers: ' + variables.seLinuxContainers.join(', ') + ')'`,
     },
     {
       expression: `has(${p}.serviceAccountName) && ${p}.serviceAccountName != '' && ${p}.serviceAccountName != 'default'`,
       messageExpression: `${KIND} + ': spec.serviceAccountName must name a service account of its own, not the default one'`,
     },
-    {
-      expression: everyContainer(p, REGISTRY_OK),
-      messageExpression: `${KIND} + ': containers ' + ${offenders(p, `!(${REGISTRY_OK})`)}`
-        + " + ' use an image from a registry this namespace does not allow (allowed: ' + variables.allowedRegistries.join(', ') + ')'",
-    },
-    {
-      expression: everyContainer(p, TAG_OK),
-      messageExpression: `${KIND} + ': containers ' + ${offenders(p, `!(${TAG_OK})`)} + ' use an untagged or :latest image; pin a tag or a digest'`,
-    },
-    {
-      expression: everyContainer(p, DIGEST_OK),
-      messageExpression: `${KIND} + ': containers ' + ${offenders(p, `!(${DIGEST_OK})`)} + ' must pin their image by digest (@sha256:...) in this namespace'`,
-    },
+    containerCheck('foreignImageContainers'),
+    containerCheck('unpinnedImageContainers'),
+    containerCheck('undigestedImageContainers'),
   ];
 }
 
@@ -258,7 +293,7 @@ export function renderAdmissionPolicies(): Record<string, unknown>[] {
           })),
         },
         matchConditions: policyMatchConditions(shape),
-        variables: POLICY_VARIABLES.map((v) => ({ ...v })),
+        variables: policyVariables(shape.podSpec),
         validations: policyValidations(shape.podSpec).map((v) => ({ ...v, reason: 'Forbidden' })),
       },
     },

@@ -108,7 +108,7 @@ export const NAMESPACE_DEFAULTS = {
 };
 
 /** Namespaces per cluster stack above which the template nears CloudFormation's 1 MB limit (measured by npm run bench). */
-export const MANY_NAMESPACES = 100;
+export const MANY_NAMESPACES = 80;
 
 /** Defaults of AuditLogShipping. */
 export const AUDIT_LOG_DEFAULTS = {

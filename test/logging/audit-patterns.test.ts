@@ -5,7 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { insightContribution, matchesFilterPattern, patternStats } from './cloudwatch-filter';
 import { HardenedEksCluster } from '../../lib';
-import { ADMISSION_POLICY_NAME } from '../../lib/manifests/admission-policy';
+import { ADMISSION_POLICY_NAME, POLICY_SHAPES } from '../../lib/manifests/admission-policy';
 import { MAX_FILTER_PATTERN_LENGTH, quote, secretReadPattern } from '../../lib/logging/audit-patterns';
 import { AUDIT_EVENTS_PATTERN } from '../../lib/private/defaults';
 import { fastApp } from '../fixtures';
@@ -110,7 +110,9 @@ const CRAFTED: Record<string, string> = {
   vapDenial: eksEvent({ verb: 'create', resource: 'pods', name: 'x', code: 403, reason: 'Forbidden',
     message: `pods "x" is forbidden: ValidatingAdmissionPolicy '${ADMISSION_POLICY_NAME}' with binding '${ADMISSION_POLICY_NAME}' denied request: containers must set runAsNonRoot` }),
   vapDenialOfDeployment: eksEvent({ verb: 'create', resource: 'deployments', name: 'web', code: 422, reason: 'Invalid',
-    message: `deployments.apps "web" is forbidden: ValidatingAdmissionPolicy '${ADMISSION_POLICY_NAME}' with binding '${ADMISSION_POLICY_NAME}' denied request: hostPath volumes are not allowed` }),
+    message: `deployments.apps "web" is forbidden: ValidatingAdmissionPolicy '${POLICY_SHAPES[1].policyName}' with binding '${POLICY_SHAPES[1].policyName}' denied request: hostPath volumes are not allowed` }),
+  vapDenialOfCronJob: eksEvent({ verb: 'create', resource: 'cronjobs', name: 'nightly', code: 403, reason: 'Forbidden',
+    message: `cronjobs.batch "nightly" is forbidden: ValidatingAdmissionPolicy '${POLICY_SHAPES[2].policyName}' with binding '${POLICY_SHAPES[2].policyName}' denied request: CronJob nightly: hostPath volumes are refused: root` }),
   psaDenial: eksEvent({ verb: 'create', resource: 'pods', name: 'web-1', code: 403, username: 'system:serviceaccount:kube-system:replicaset-controller',
     message: 'pods "web-1" is forbidden: violates PodSecurity "restricted:v1.36": allowPrivilegeEscalation != false (container "web" must set securityContext.allowPrivilegeEscalation=false)' }),
   otherPolicyDenial: eksEvent({ verb: 'create', resource: 'pods', name: 'x', code: 422, reason: 'Invalid',
@@ -183,7 +185,7 @@ describe('audit detections against Kubernetes audit events', () => {
   });
 
   test('AdmissionDenials: the library\'s policy and Pod Security Admission; not other policies or invalid objects', () => {
-    expect(matching(PATTERNS.AdmissionDenials)).toEqual(['psaDenial', 'vapDenial', 'vapDenialOfDeployment']);
+    expect(matching(PATTERNS.AdmissionDenials)).toEqual(['psaDenial', 'vapDenial', 'vapDenialOfCronJob', 'vapDenialOfDeployment']);
   });
 
   test('BreakGlassUse: sessions of that role in this account only', () => {
@@ -202,6 +204,7 @@ describe('audit detections against Kubernetes audit events', () => {
       `forbiddenOther:arn:aws:sts::${ACCOUNT}:assumed-role/Ci/job`,
       'psaDenial:system:serviceaccount:kube-system:replicaset-controller',
       `vapDenial:arn:aws:sts::${ACCOUNT}:assumed-role/Developer/alice`,
+      `vapDenialOfCronJob:arn:aws:sts::${ACCOUNT}:assumed-role/Developer/alice`,
     ]);
     expect(ruleBody.LogGroupNames).toEqual(['/aws/eks/Patterns-Cluster-AD8AAA76/cluster']);
   });

@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import {
-  ADMISSION_LABEL_KEY, ADMISSION_POLICY_NAME, POLICY_SHAPES, POLICY_VARIABLES, policyMatchConditions, policyValidations, renderAdmissionPolicies,
-  VOLUME_TYPES,
+  ADMISSION_LABEL_KEY, ADMISSION_POLICY_NAME, NAMESPACE_VARIABLES, POLICY_SHAPES, policyMatchConditions, policyValidations, policyVariables,
+  renderAdmissionPolicies, VOLUME_TYPES,
 } from '../../lib/manifests/admission-policy';
-import { admit, AdmissionParams, bufbuild, Evaluator, marcbachmann } from './cel-harness';
+import { admit, AdmissionParams, bufbuild, Evaluator, marcbachmann, shapeOf } from './cel-harness';
 import { readKubernetesTypes, typedEnvironment } from './k8s-cel-types';
 import { validateAgainstSchema } from './k8s-schema';
 
@@ -129,30 +129,30 @@ describe('the rendered policies', () => {
   });
 
   test.each(POLICY_SHAPES.map((shape) => [shape.policyName, shape] as const))(
-    '%s reads the pod spec at its fixed path of object, never through a variable or a choice by kind', (_name, shape) => {
+    '%s reads the pod spec at its fixed path of object, never through a choice by kind', (_name, shape) => {
       const policy = policies.find((p) => p.metadata.name === shape.policyName);
       const expressions = [
+        ...policy.spec.variables.map((v: any) => v.expression),
         ...policy.spec.matchConditions.map((c: any) => c.expression),
         ...policy.spec.validations.flatMap((v: any) => [v.expression, v.messageExpression]),
       ];
+      const allowed = [shape.podSpec, shape.changed, `old${shape.changed.replace(/^object/, 'Object')}`, 'object.kind', 'object.metadata.name'];
       for (const expression of expressions) {
         for (const [path] of expression.matchAll(/\b(object|oldObject)(\.[A-Za-z]+)+/g)) {
-          const allowed = [shape.podSpec, shape.changed, `old${shape.changed.replace(/^object/, 'Object')}`, 'object.kind', 'object.metadata.name'];
           expect({ path, ok: allowed.some((a) => path === a || path.startsWith(`${a}.`)) }).toEqual({ path, ok: true });
         }
         expect(expression).not.toMatch(/object\.kind\s*==/);
       }
-      expect(policy.spec.variables.map((v: any) => v.name)).toEqual(['allowedVolumes', 'allowedRegistries', 'requireDigests']);
-      for (const variable of policy.spec.variables) { expect(variable.expression).not.toMatch(/\bobject\b/); }
     });
 
   test('one list of rules generates every policy: they differ only in the pod spec path', () => {
-    const generic = (shape: typeof POLICY_SHAPES[number]) => JSON.stringify(policyValidations(shape.podSpec)).split(shape.podSpec).join('<podSpec>');
+    const generic = (shape: typeof POLICY_SHAPES[number]) => JSON.stringify([policyVariables(shape.podSpec), policyValidations(shape.podSpec)])
+      .split(shape.podSpec).join('<podSpec>');
     for (const shape of POLICY_SHAPES) {
       expect(generic(shape)).toEqual(generic(POLICY_SHAPES[0]));
       expect(policyMatchConditions(shape)[0].expression).toBe(`request.operation != 'UPDATE' || ${shape.changed} != oldObject${shape.changed.slice('object'.length)}`);
     }
-    expect(POLICY_VARIABLES.map((v) => v.name)).toEqual(['allowedVolumes', 'allowedRegistries', 'requireDigests']);
+    expect(policyVariables('object.spec').slice(0, 3)).toEqual(NAMESPACE_VARIABLES);
   });
 });
 
@@ -360,40 +360,50 @@ describe('checks beyond Pod Security, with both evaluators', () => {
 });
 
 describe('type-checked against the Kubernetes 1.36 object types, as the API server checks a policy', () => {
+  /**
+   * cel-js does not look at the field inside `has(...)`; the API server's checker does. Each
+   * `has(x.f)` is checked as `(has(x.f) && x.f == x.f)`, which selects the field in the same scope.
+   */
+  const strictHas = (expression: string) => expression.replace(/has\(([A-Za-z_][\w.]*)\)/g, '(has($1) && $1 == $1)');
   const kinds = [...new Set(POLICY_SHAPES.flatMap((s) => s.kinds)), 'Namespace'];
   const { declarations, roots } = readKubernetesTypes(kinds);
   const base = typedEnvironment(declarations)
     .registerType('AdmissionRequest', { fields: { operation: 'string' } })
     .registerVariable('namespaceObject', roots.Namespace)
     .registerVariable('request', 'AdmissionRequest');
-  const variableTypes: Record<string, string> = Object.fromEntries(POLICY_VARIABLES.map((v) => {
-    const result = base.check(v.expression);
-    if (!result.valid || !result.type) { throw result.error ?? new Error(`no type for ${v.name}`); }
-    return [v.name, result.type];
-  }));
-  const withObject = (kind: string) => base.clone()
-    .registerType('PolicyVariables', { fields: variableTypes })
-    .registerVariable('variables', 'PolicyVariables')
-    .registerVariable('object', roots[kind])
-    .registerVariable('oldObject', roots[kind]);
+  /**
+   * An environment with `object` and `oldObject` of the kind, and `variables` typed as the API
+   * server types them: each variable's expression is checked in turn, and its result type is the
+   * type later expressions see.
+   */
+  const withObject = (kind: string) => {
+    const shape = shapeOf(kind);
+    const typed = () => base.clone().registerVariable('object', roots[kind]).registerVariable('oldObject', roots[kind]);
+    const fields: Record<string, string> = {};
+    for (const variable of policyVariables(shape.podSpec)) {
+      const env = typed().registerType('PolicyVariables', { fields: { ...fields } }).registerVariable('variables', 'PolicyVariables');
+      const result = env.check(strictHas(variable.expression));
+      if (!result.valid || !result.type) { throw new Error(`${kind} variable ${variable.name}: ${result.error?.message}`); }
+      fields[variable.name] = result.type;
+    }
+    return { env: typed().registerType('PolicyVariables', { fields }).registerVariable('variables', 'PolicyVariables'), fields };
+  };
 
   test('the variables have the types the validations use', () => {
-    expect(variableTypes).toEqual({ allowedVolumes: 'list<string>', allowedRegistries: 'list<string>', requireDigests: 'bool' });
+    expect(withObject('Pod').fields).toEqual({
+      allowedVolumes: 'list<string>', allowedRegistries: 'list<string>', requireDigests: 'bool',
+      ...Object.fromEntries(policyVariables('object.spec').slice(3).map((v) => [v.name, 'list<string>'])),
+    });
   });
 
-  /**
-   * cel-js does not look at the field inside `has(...)`; the API server's checker does. Each
-   * `has(x.f)` is checked as `(has(x.f) && x.f == x.f)`, which selects the field in the same scope.
-   */
-  const strictHas = (expression: string) => expression.replace(/has\(([A-Za-z_][\w.]*)\)/g, '(has($1) && $1 == $1)');
-  const typeOf = (env: ReturnType<typeof withObject>, expression: string) => {
+  const typeOf = (env: ReturnType<typeof withObject>['env'], expression: string) => {
     const result = env.check(strictHas(expression));
     return result.valid ? result.type : `invalid: ${result.error?.message.split('\n')[0]}`;
   };
 
   test.each(POLICY_SHAPES.flatMap((shape) => shape.kinds.map((kind) => [kind, shape] as const)))(
     'every expression of the policy for %s type-checks: conditions and validations are bool, messages string', (kind, shape) => {
-      const env = withObject(kind);
+      const { env } = withObject(kind);
       expect(policyMatchConditions(shape).map((c) => typeOf(env, c.expression))).toEqual(['bool']);
       for (const validation of policyValidations(shape.podSpec)) {
         expect([typeOf(env, validation.expression), typeOf(env, validation.messageExpression)]).toEqual(['bool', 'string']);
@@ -401,9 +411,9 @@ describe('type-checked against the Kubernetes 1.36 object types, as the API serv
     });
 
   test.each(POLICY_SHAPES.map((shape) => [shape.kinds[0], shape] as const))('a misspelled field in the %s policy is reported, inside has() too', (kind, shape) => {
-    const env = withObject(kind);
-    const [privileged] = policyValidations(shape.podSpec);
-    expect(typeOf(env, privileged.expression)).toBe('bool');
+    const { env } = withObject(kind);
+    const privileged = policyVariables(shape.podSpec).find((v) => v.name === 'privilegedContainers')!;
+    expect(typeOf(env, privileged.expression)).toBe('list<string>');
     expect(typeOf(env, privileged.expression.split('c.securityContext.privileged').join('c.securityContext.priviledged')))
       .toMatch(/^invalid: .*priviledged/);
     expect(typeOf(env, `!has(${shape.podSpec}.hostNetwork) && !has(${shape.podSpec}.hostNetworks)`)).toMatch(/^invalid: .*hostNetworks/);

@@ -7,7 +7,7 @@ import { celEnv, isCelList, isCelMap, parse, plan } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import * as celJs from '@marcbachmann/cel-js';
 import {
-  ADMISSION_ANNOTATIONS, POLICY_SHAPES, POLICY_VARIABLES, PolicyShape, policyMatchConditions, policyValidations,
+  ADMISSION_ANNOTATIONS, POLICY_SHAPES, PolicyShape, policyMatchConditions, policyValidations, policyVariables,
 } from '../../lib/manifests/admission-policy';
 
 export type Evaluator = (expression: string, bindings: Record<string, unknown>) => unknown;
@@ -105,10 +105,10 @@ function namespaceObject(params: AdmissionParams): unknown {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', annotations } };
 }
 
-const VALIDATIONS = new Map<PolicyShape, ReturnType<typeof policyValidations>>();
-function validationsOf(shape: PolicyShape): ReturnType<typeof policyValidations> {
-  if (!VALIDATIONS.has(shape)) { VALIDATIONS.set(shape, policyValidations(shape.podSpec)); }
-  return VALIDATIONS.get(shape)!;
+const RENDERED = new Map<PolicyShape, { variables: ReturnType<typeof policyVariables>; validations: ReturnType<typeof policyValidations> }>();
+function policyOf(shape: PolicyShape): { variables: ReturnType<typeof policyVariables>; validations: ReturnType<typeof policyValidations> } {
+  if (!RENDERED.has(shape)) { RENDERED.set(shape, { variables: policyVariables(shape.podSpec), validations: policyValidations(shape.podSpec) }); }
+  return RENDERED.get(shape)!;
 }
 
 /** The shape (and so the policy) the API server routes an object of this kind to. */
@@ -132,11 +132,11 @@ export function admit(evaluate: Evaluator, object: unknown, params: AdmissionPar
   for (const condition of policyMatchConditions(shape)) {
     if (evaluate(condition.expression, bindings()) !== true) { return []; }
   }
-  for (const variable of POLICY_VARIABLES) {
+  for (const variable of policyOf(shape).variables) {
     variables[variable.name] = plain(evaluate(variable.expression, bindings()));
   }
   const denials: string[] = [];
-  for (const validation of validationsOf(shape)) {
+  for (const validation of policyOf(shape).validations) {
     const ok = evaluate(validation.expression, bindings());
     if (typeof ok !== 'boolean') { throw new Error(`not a boolean from ${validation.expression}: ${String(ok)}`); }
     if (!ok) { denials.push(String(evaluate(validation.messageExpression, bindings()))); }

@@ -4,7 +4,7 @@ import { HardenedEksCluster, HardenedNamespaceOptions, NetworkProtocol, PodSecur
 import {
   NamespaceRenderOptions, NETWORK_POLICY_NAMES, renderNamespaceAccessObjects, renderNamespaceObjects, renderPodIdentityAgentPolicy,
 } from '../../lib/manifests/namespace-objects';
-import { WARNINGS } from '../../lib/private/defaults';
+import { MANY_NAMESPACES, WARNINGS } from '../../lib/private/defaults';
 import { fastApp } from '../fixtures';
 import { validateAgainstSchema } from './k8s-schema';
 
@@ -253,15 +253,25 @@ describe('HardenedEksCluster.addNamespace', () => {
     }
   });
 
-  test('more than 100 namespaces leave a warning about the 1 MB template limit; 100 do not', () => {
+  test('more than 80 namespaces leave a warning about the 1 MB template limit; 80 do not', () => {
     const warned = (count: number) => {
       const stack = new Stack(fastApp(), 'Test');
       const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false });
       for (let i = 0; i < count; i++) { cluster.addNamespace(`t-${i}`); }
       return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(WARNINGS.manyNamespaces)).length;
     };
-    expect(warned(100)).toBe(0);
-    expect(warned(101)).toBe(1);
+    expect(MANY_NAMESPACES).toBe(80);
+    expect(warned(80)).toBe(0);
+    expect(warned(81)).toBe(1);
+  });
+
+  test('the default cluster with as many namespaces as the warning allows fits in a 1 MB template, as CDK writes it', () => {
+    const stack = new Stack(fastApp(), 'Test');
+    const cluster = new HardenedEksCluster(stack, 'Cluster');
+    for (let i = 0; i < MANY_NAMESPACES; i++) { cluster.addNamespace(`tenant-${i}`); }
+    const bytes = Buffer.byteLength(JSON.stringify(Template.fromStack(stack).toJSON(), undefined, 1));
+    expect(bytes).toBeLessThan(1024 * 1024);
+    expect(bytes).toBeGreaterThan(0.8 * 1024 * 1024);
   });
 
   test('each namespace manifest is applied after the admission policy, with kubectl apply', () => {
