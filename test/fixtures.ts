@@ -1,4 +1,4 @@
-import { App, AppProps, Stack, StackProps } from 'aws-cdk-lib';
+import { App, AppProps, Stack, StackProps, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { HardenedEksCluster, HardenedEksClusterProps } from '../lib';
 
@@ -76,4 +76,15 @@ export function podIdentityTrust(clusterName: string, namespace: string, name: s
       },
     },
   }];
+}
+
+/**
+ * The warnings of a stack as texts, read from its stage's cloud assembly as last synthesized
+ * (or synthesized now). Unlike `Annotations.fromStack`, which forces a second synth of the whole
+ * app, this reuses the one `Template.fromStack` made.
+ */
+export function warningsOf(stack: Stack): string[] {
+  return Stage.of(stack)!.synth().getStackArtifact(stack.artifactId).messages
+    .filter((m) => m.level === 'warning')
+    .map((m) => String(m.entry.data));
 }

@@ -1,5 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,7 +11,7 @@ import {
   CONTROL_PLANE_LOG_TYPES, DEFAULT_CONTROL_PLANE_LOG_RETENTION, DEFAULT_FLOW_LOG_RETENTION,
   DEFAULT_KUBERNETES_VERSION, WARNINGS,
 } from '../../lib/private/defaults';
-import { fastApp, onlyResource, synthCluster } from '../fixtures';
+import { fastApp, onlyResource, synthCluster, warningsOf } from '../fixtures';
 
 const CLUSTER = 'AWS::EKS::Cluster';
 
@@ -19,9 +19,6 @@ function clusterProps(template: Template): any {
   return onlyResource(template, CLUSTER).resource.Properties;
 }
 
-function warningsOf(stack: Stack): string[] {
-  return Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
-}
 
 describe('secure defaults', () => {
   const { stack, template, cluster } = synthCluster();

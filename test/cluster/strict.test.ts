@@ -18,7 +18,13 @@ function strictApp(): { app: App; outdir: string } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'strict-'));
   const app = new App({
     outdir,
-    context: { ...PINNED_FEATURE_FLAGS, 'aws:cdk:disable-asset-staging': true, '@aws-cdk/core:validateAgainstDefaultRules': true },
+    context: {
+      ...PINNED_FEATURE_FLAGS,
+      'aws:cdk:disable-asset-staging': true,
+      'aws:cdk:disable-stack-trace': true,
+      'aws:cdk:disable-creation-stack-traces': true,
+      '@aws-cdk/core:validateAgainstDefaultRules': true,
+    },
   });
   return { app, outdir };
 }

@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { HardenedEksCluster, NamespaceAccessLevel, ServiceAccountIdentity } from '../../lib';
 import { renderServiceAccount } from '../../lib/identity/scoped-service-account';
 import { DECLARED_ADMIN_METADATA, WARNINGS } from '../../lib/private/defaults';
-import { fastApp, podIdentityTrust } from '../fixtures';
+import { fastApp, podIdentityTrust, warningsOf } from '../fixtures';
 
 /** A cluster without nodes, with the namespace team-a that most service accounts here live in. */
 function setup(context: Record<string, unknown> = {}): { stack: Stack; cluster: HardenedEksCluster } {
@@ -128,7 +128,6 @@ test('a permissions boundary is applied', () => {
 });
 
 describe('warned opt-ins', () => {
-  const warningsOf = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
 
   test('token automount, administrator permissions and kube-system each leave their warning', () => {
     const { stack, cluster } = setup();

@@ -16,7 +16,8 @@ const objects = JSON.parse(readFileSync(0, 'utf8'));
 const results = [];
 for (const object of objects) {
   const modulePath = MODULES[object.apiVersion];
-  const Model = modulePath ? (await import(modulePath))[object.kind] : undefined;
+  // One module per kind: importing a whole API group loads every schema in it.
+  const Model = modulePath ? (await import(`${modulePath}/${object.kind}`).catch(() => ({})))[object.kind] : undefined;
   if (!Model) {
     results.push(`no schema for ${object.apiVersion}/${object.kind}`);
     continue;
