@@ -7,12 +7,16 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { createManagedAddons } from './addons';
 import { ClusterEndpointAccess } from './endpoint-access';
 import { IHardenedCluster } from '../core/hardened-cluster';
 import { createHardenedVpc } from './network';
+import { createNodeVolumeKey } from './node-volume-key';
+import { UpgradeSupportType } from './upgrade-support';
 import {
   checkAddonVersion, checkClusterName, checkPublicCidrs, checkRetention, checkVersionAndLayer,
 } from './validation';
+import { warnAboutWeakenings } from './weakenings';
 import { AuditDetections, AuditDetectionsOptions, checkAuditDetectionsOptions } from '../logging/audit-detections';
 import { AuditLogOptions, AuditLogShipping } from '../logging/audit-log-shipping';
 import { checkAuditLogOptions } from '../logging/audit-validation';
@@ -23,35 +27,19 @@ import {
   natRouteAcknowledgements,
 } from '../nag/acknowledgements';
 import { namespaceAccessPolicy, NamespaceAccessLevel } from '../identity/access';
-import { podIdentityPrincipal, ScopedServiceAccount, ScopedServiceAccountOptions, ServiceAccountIdentity } from '../identity/scoped-service-account';
+import { ScopedServiceAccount, ScopedServiceAccountOptions, ServiceAccountIdentity } from '../identity/scoped-service-account';
 import { renderAdmissionPolicies } from '../manifests/admission-policy';
 import { HardenedNamespace, HardenedNamespaceOptions } from '../manifests/hardened-namespace';
 import { namespaceGroup } from '../manifests/namespace-objects';
-import { autoScalingServiceLinkedRoleArn, HardenedNodeGroup, HardenedNodeGroupOptions } from '../nodes/hardened-node-group';
+import { HardenedNodeGroup, HardenedNodeGroupOptions } from '../nodes/hardened-node-group';
 import { isDns1123Label, stableHash } from '../private/names';
 import { factsOf } from '../report/facts';
 import { attachReport } from '../report/hardening-report';
 import {
   BUNDLED_KUBECTL_MINOR, CONTROL_PLANE_LOG_TYPES, DECLARED_ADMIN_METADATA, DEFAULT_CONTROL_PLANE_LOG_RETENTION,
-  DEFAULT_FLOW_LOG_RETENTION, DEFAULT_KUBERNETES_VERSION, MANY_NAMESPACES, MIN_RECOMMENDED_LOG_RETENTION_DAYS, WARNINGS,
+  DEFAULT_FLOW_LOG_RETENTION, DEFAULT_KUBERNETES_VERSION, MANY_NAMESPACES, WARNINGS,
 } from '../private/defaults';
 import { HardenedEksValidationError, PropProblems } from '../private/errors';
-
-/**
- * Which EKS support period the cluster's upgrade policy allows.
- */
-export enum UpgradeSupportType {
-  /**
-   * Standard support only: when the Kubernetes version leaves standard support, EKS upgrades the
-   * control plane instead of moving the cluster into paid extended support. The default.
-   */
-  STANDARD = 'STANDARD',
-  /**
-   * Extended support: the cluster may stay on a version past standard support, for an extra
-   * hourly fee. Leaves the warning `cdk-hardened-eks:extendedSupport`.
-   */
-  EXTENDED = 'EXTENDED',
-}
 
 /**
  * Properties of a HardenedEksCluster. Every one is optional; the defaults are the hardened choice.
@@ -371,7 +359,8 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     cfnCluster.upgradePolicy = { supportType: props.upgradeSupport ?? UpgradeSupportType.STANDARD };
     cfnCluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
-    const addons = this.addManagedAddons(props);
+    const addons = createManagedAddons(this, props);
+    this.nodeGroupPrerequisites.push(...addons.nodeGroupPrerequisites);
     this.vpcCniRole = addons.vpcCniRole;
     this.coreDnsAddon = addons.coreDns;
     if (props.defaultNodeGroup !== false) {
@@ -457,7 +446,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
       ...cloudFormationValidatorAcknowledgements(this.cluster),
       ...cniRoleAcknowledgements(addons.vpcCniRole),
     ]);
-    this.warnAboutWeakenings(props, endpointAccess, logRetention);
+    warnAboutWeakenings(this, props, endpointAccess, logRetention);
   }
 
   private validate(props: HardenedEksClusterProps, version: eks.KubernetesVersion, endpointAccess: ClusterEndpointAccess): void {
@@ -513,43 +502,6 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
       seen.add(arn);
     }
     problems.throwIfAny(this.node.path);
-  }
-
-  private addManagedAddons(props: HardenedEksClusterProps): { vpcCniRole: iam.Role; coreDns: eks.Addon } {
-    // aws-eks-v2 owns this add-on (service accounts with Pod Identity reuse it), so take it from
-    // the cluster rather than creating a second one.
-    const podIdentityAgent = this.cluster.eksPodIdentityAgent as eks.Addon;
-    if (props.podIdentityAgentAddonVersion !== undefined) {
-      (podIdentityAgent.node.defaultChild as eks.CfnAddon).addonVersion = props.podIdentityAgentAddonVersion;
-    }
-    // The VPC CNI's AWS permissions go to its own service account through Pod Identity, never to
-    // the node role (EKS Best Practices), so a pod that reaches node credentials cannot use them.
-    const vpcCniRole = new iam.Role(this, 'VpcCniRole', {
-      description: `VPC CNI (kube-system/aws-node) of EKS cluster ${this.clusterName}, through EKS Pod Identity`,
-      assumedBy: podIdentityPrincipal(this, this.clusterName, 'kube-system', 'aws-node'),
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy')],
-    });
-    const vpcCni = new eks.Addon(this, 'VpcCniAddon', {
-      cluster: this.cluster,
-      addonName: 'vpc-cni',
-      addonVersion: props.vpcCniAddonVersion,
-      // Without this the VPC CNI ignores NetworkPolicy objects (CIS EKS 4.3.2).
-      configurationValues: { enableNetworkPolicy: 'true' },
-    });
-    (vpcCni.node.defaultChild as eks.CfnAddon).podIdentityAssociations = [{ serviceAccount: 'aws-node', roleArn: vpcCniRole.roleArn }];
-    vpcCni.node.addDependency(podIdentityAgent);
-    const coreDns = new eks.Addon(this, 'CoreDnsAddon', {
-      cluster: this.cluster,
-      addonName: 'coredns',
-      addonVersion: props.coreDnsAddonVersion,
-    });
-    const kubeProxy = new eks.Addon(this, 'KubeProxyAddon', {
-      cluster: this.cluster,
-      addonName: 'kube-proxy',
-      addonVersion: props.kubeProxyAddonVersion,
-    });
-    this.nodeGroupPrerequisites.push(podIdentityAgent, vpcCni, kubeProxy);
-    return { vpcCniRole, coreDns };
   }
 
   /**
@@ -752,77 +704,10 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
    * Auto Scaling service-linked role (which launches managed nodes) use it.
    */
   public get nodeVolumeKey(): kms.IKey {
-    if (!this._nodeVolumeKey) {
-      const key = new kms.Key(this, 'NodeVolumeKey', {
-        description: `Encrypts the EBS volumes of the nodes of EKS cluster ${this.clusterName}`,
-        enableKeyRotation: true,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      // Any principal, narrowed to exactly the service-linked role of this account: a key policy
-      // naming the role directly fails to create in accounts where the role does not exist yet.
-      const autoScaling = new iam.AnyPrincipal().withConditions({
-        ArnEquals: { 'aws:PrincipalArn': autoScalingServiceLinkedRoleArn(this) },
-        StringEquals: { 'kms:CallerAccount': Stack.of(this).account },
-      });
-      key.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'AllowAutoScalingToUseTheKeyForNodeVolumes',
-        principals: [autoScaling],
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-        resources: ['*'],
-      }));
-      key.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'AllowAutoScalingToGrantTheKeyToEbs',
-        principals: [autoScaling],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: { Bool: { 'kms:GrantIsForAWSResource': true } },
-      }));
-      this._nodeVolumeKey = key;
-    }
+    this._nodeVolumeKey ??= createNodeVolumeKey(this, this.clusterName);
     return this._nodeVolumeKey;
   }
 
-  private warnAboutWeakenings(props: HardenedEksClusterProps, endpointAccess: ClusterEndpointAccess, logRetention: number): void {
-    const warnings = Annotations.of(this);
-    if (endpointAccess.isPublic) {
-      warnings.addWarningV2(WARNINGS.publicEndpoint,
-        `The Kubernetes API endpoint is public, reachable from ${endpointAccess.publicCidrs.join(', ')}. ` +
-        'Keep these ranges narrow; ClusterEndpointAccess.PRIVATE is the default.');
-    }
-    if ((props.clusterAdmins ?? []).length === 0) {
-      warnings.addWarningV2(WARNINGS.noClusterAdmin,
-        'No clusterAdmins given: only the kubectl provider can reach the cluster. ' +
-        'Pass clusterAdmins (IAM roles) to grant humans access through access entries.');
-    }
-    if (props.deletionProtection === false) {
-      warnings.addWarningV2(WARNINGS.deletionProtectionOff,
-        'deletionProtection is false: the cluster can be deleted by a stack update or deletion.');
-    }
-    const retentions: Array<[string, number | undefined]> = [
-      ['controlPlaneLogRetention', logRetention],
-      ['flowLogRetention', props.flowLogRetention],
-    ];
-    const short = retentions.filter(([, days]) => days !== undefined && !Token.isUnresolved(days) && days < MIN_RECOMMENDED_LOG_RETENTION_DAYS);
-    if (short.length > 0) {
-      warnings.addWarningV2(WARNINGS.shortLogRetention,
-        `${short.map(([prop, days]) => `${prop} is ${days} days`).join(', ')}; ` +
-        'CIS EKS 2.1.2 and PCI DSS 10.7 expect at least a year of log history.');
-    }
-    if (props.vpc) {
-      warnings.addWarningV2(WARNINGS.userVpc,
-        'vpc is your own: the library cannot see its flow logs or default security group rules. ' +
-        'Make sure flow logs record ALL traffic and the default security group has no rules.');
-    }
-    if (props.auditLogShipping === false) {
-      warnings.addWarningV2(WARNINGS.auditLogNotShipped,
-        'auditLogShipping is false: audit events stay only in the control-plane log group, in the same account as the cluster. ' +
-        'Anyone who can administer that account can delete them.');
-    }
-    if (props.upgradeSupport === UpgradeSupportType.EXTENDED) {
-      warnings.addWarningV2(WARNINGS.extendedSupport,
-        'upgradeSupport is EXTENDED: the cluster may stay on a Kubernetes version past standard support (paid, fewer fixes).');
-    }
-  }
 }
 
 /** The role ARN as CloudFormation will see it, as a string (tokens rendered as their intrinsic). */
