@@ -17,3 +17,4 @@ export { AuditDetections, AuditDetectionsOptions, AuditDetectionsProps, AuditDet
 export { GuardDutyDetector, GuardDutyEksProtection, GuardDutyEksProtectionProps } from './logging/guardduty';
 export { EvidenceResources } from './logging/evidence-tampering';
 export { HardenedEksTesting, HardenedEksTestAppOptions } from './testing/hardened-eks-testing';
+export { ClusterStorage, ClusterStorageOptions, ClusterStorageProps } from './storage/cluster-storage';

@@ -32,6 +32,7 @@ import { renderAdmissionPolicies } from '../manifests/admission-policy';
 import { HardenedNamespace, HardenedNamespaceOptions } from '../manifests/hardened-namespace';
 import { namespaceGroup } from '../manifests/namespace-objects';
 import { HardenedNodeGroup, HardenedNodeGroupOptions } from '../nodes/hardened-node-group';
+import { ClusterStorage, ClusterStorageOptions } from '../storage/cluster-storage';
 import { isDns1123Label, stableHash } from '../private/names';
 import { factsOf } from '../report/facts';
 import { attachReport } from '../report/hardening-report';
@@ -193,6 +194,24 @@ export interface HardenedEksClusterProps {
   readonly podIdentityAgentAddonVersion?: string;
 
   /**
+   * Whether the cluster gets persistent storage: the `aws-ebs-csi-driver` managed add-on with its
+   * own Pod Identity role, and one default StorageClass `encrypted-gp3` that encrypts every volume
+   * with a customer managed key of its own. Namespaces still allow `persistentVolumeClaim`
+   * volumes only when they name them in `additionalVolumeTypes`.
+   *
+   * @default true
+   */
+  readonly storage?: boolean;
+
+  /**
+   * Options of the persistent storage (the volume key, the add-on version). Only valid when
+   * `storage` is not false.
+   *
+   * @default - a new volume key, the add-on at EKS's default version
+   */
+  readonly storageOptions?: ClusterStorageOptions;
+
+  /**
    * Ship the audit events of the control-plane log group out of CloudWatch Logs (to S3 through
    * Firehose by default). Turning it off leaves the warning `cdk-hardened-eks:auditLogNotShipped`.
    *
@@ -277,6 +296,9 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
 
   /** GuardDuty EKS Protection, when `guardDuty` is set. */
   public readonly guardDuty?: GuardDutyEksProtection;
+
+  /** The EBS CSI driver, its role, the volume key and the default StorageClass, unless `storage` is false. */
+  public readonly storage?: ClusterStorage;
 
   private _nodeVolumeKey?: kms.Key;
   private _openIdConnectProvider?: iam.IOidcProvider;
@@ -363,6 +385,9 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     this.nodeGroupPrerequisites.push(...addons.nodeGroupPrerequisites);
     this.vpcCniRole = addons.vpcCniRole;
     this.coreDnsAddon = addons.coreDns;
+    if (props.storage !== false) {
+      this.storage = new ClusterStorage(this, 'Storage', { ...props.storageOptions, cluster: this });
+    }
     if (props.defaultNodeGroup !== false) {
       this.defaultNodeGroup = this.addNodeGroup('DefaultNodeGroup', props.defaultNodeGroupOptions);
     }
@@ -489,6 +514,16 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     checkAddonVersion(problems, 'coreDnsAddonVersion', props.coreDnsAddonVersion);
     checkAddonVersion(problems, 'kubeProxyAddonVersion', props.kubeProxyAddonVersion);
     checkAddonVersion(problems, 'podIdentityAgentAddonVersion', props.podIdentityAgentAddonVersion);
+    if (props.storage === false && props.storageOptions !== undefined) {
+      problems.add('storageOptions', 'options with storage: false',
+        'There is no storage to apply them to. Remove storageOptions, or leave storage on.');
+    }
+    checkAddonVersion(problems, 'storageOptions.ebsCsiAddonVersion', props.storageOptions?.ebsCsiAddonVersion);
+    const volumeKey = props.storageOptions?.volumeKey?.node.defaultChild;
+    if (volumeKey instanceof kms.CfnKey && volumeKey.enableKeyRotation !== true) {
+      problems.add('storageOptions.volumeKey', props.storageOptions!.volumeKey!.node.path,
+        'The key does not rotate. Create it with enableKeyRotation: true, or leave volumeKey unset for a rotating key of the library.');
+    }
     if (props.defaultNodeGroup === false && props.defaultNodeGroupOptions !== undefined) {
       problems.add('defaultNodeGroupOptions', 'options with defaultNodeGroup: false',
         'There is no default node group to apply them to. Remove defaultNodeGroupOptions, or call addNodeGroup(id, options).');
@@ -515,8 +550,12 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
 
     // Nodes become Ready only once the CNI, kube-proxy and the Pod Identity agent can run.
     nodeGroup.nodegroup.node.addDependency(...this.nodeGroupPrerequisites);
-    // CoreDNS needs nodes to become healthy: it waits for the first node group, whichever it is.
-    if (this.nodeGroupCount++ === 0) { this.coreDnsAddon.node.addDependency(nodeGroup.nodegroup); }
+    // CoreDNS and the EBS CSI controller need nodes to become healthy: they wait for the first node
+    // group, whichever it is.
+    if (this.nodeGroupCount++ === 0) {
+      this.coreDnsAddon.node.addDependency(nodeGroup.nodegroup);
+      this.storage?.addon.node.addDependency(nodeGroup.nodegroup);
+    }
     return nodeGroup;
   }
 

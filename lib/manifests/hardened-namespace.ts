@@ -65,6 +65,8 @@ export interface NamespaceQuota {
   readonly pods?: number;
   /** @default 10 */
   readonly persistentVolumeClaims?: number;
+  /** Total storage all persistent volume claims of the namespace may request. @default '100Gi' */
+  readonly requestsStorage?: string;
   /**
    * Allow Services of type LoadBalancer (an internet-facing load balancer is one annotation away).
    *
@@ -339,6 +341,7 @@ export class HardenedNamespace extends Construct {
       ['containerLimits.defaultRequestCpu', limits.defaultRequestCpu], ['containerLimits.defaultRequestMemory', limits.defaultRequestMemory],
       ['containerLimits.defaultLimitCpu', limits.defaultLimitCpu], ['containerLimits.defaultLimitMemory', limits.defaultLimitMemory],
       ['containerLimits.maxCpu', limits.maxCpu], ['containerLimits.maxMemory', limits.maxMemory],
+      ['quota.requestsStorage', quota.requestsStorage],
     ];
     const value: Record<string, number | undefined> = {};
     for (const [prop, text] of quantities) {
@@ -384,6 +387,7 @@ export class HardenedNamespace extends Construct {
         'limits.memory': quota.limitsMemory,
         'pods': String(quota.pods),
         'persistentvolumeclaims': String(quota.persistentVolumeClaims),
+        'requests.storage': quota.requestsStorage,
         ...(quota.allowLoadBalancers ? {} : { 'services.loadbalancers': '0' }),
         ...(quota.allowNodePorts ? {} : { 'services.nodeports': '0' }),
       },

@@ -208,6 +208,17 @@ export function cniRoleAcknowledgements(role: IConstruct): LibraryAcknowledgemen
   }] : [];
 }
 
+/** Acknowledgements for the EBS CSI controller's role: the AWS managed policy the driver needs. */
+export function ebsCsiRoleAcknowledgements(role: IConstruct): LibraryAcknowledgement[] {
+  const cfn = cfnResourceOf(role);
+  return cfn ? [{
+    resource: cfn,
+    ruleId: MANAGED_POLICY('service-role/AmazonEBSCSIDriverPolicy'),
+    reason: `${EKS_REQUIRED} The EBS CSI controller needs it to create, attach, snapshot and tag volumes; it is granted to ` +
+      'kube-system/ebs-csi-controller-sa only, through Pod Identity, never to the nodes. The key permissions are a separate policy of the library.',
+  }] : [];
+}
+
 /**
  * Acknowledgements for the audit archive AuditLogShipping creates or writes to.
  *

@@ -17,6 +17,7 @@ import { manifestNamespacePodSecurity } from './rules/manifest-namespace-pod-sec
 import { manifestPodSecurity } from './rules/manifest-pod-security';
 import { manifestRbac } from './rules/manifest-rbac';
 import { manifestServiceAccountAutomount } from './rules/manifest-service-account-automount';
+import { manifestStorageClass } from './rules/manifest-storage-class';
 import { manifestUnreadable } from './rules/manifest-unreadable';
 import { nodegroupBottlerocket } from './rules/nodegroup-bottlerocket';
 import { nodegroupEncryptedVolumes } from './rules/nodegroup-encrypted-volumes';
@@ -53,6 +54,7 @@ export const HARDENED_EKS_RULES: readonly HardenedEksRule[] = [
   manifestNamespacePodSecurity,
   manifestRbac,
   manifestServiceAccountAutomount,
+  manifestStorageClass,
 ];
 
 /**

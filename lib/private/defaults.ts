@@ -79,6 +79,14 @@ export const NODE_GROUP_DEFAULTS = {
   dataVolumeSize: 50,
 } as const;
 
+/** Defaults of ClusterStorage. */
+export const STORAGE_DEFAULTS = {
+  /** The default StorageClass. */
+  storageClassName: 'encrypted-gp3',
+  /** The service account of the EBS CSI driver's controller (set by the managed add-on). */
+  controllerServiceAccount: 'ebs-csi-controller-sa',
+} as const;
+
 /** The label every Kubernetes object the library creates carries. */
 export const MANAGED_BY_LABEL: Readonly<Record<string, string>> = { 'app.kubernetes.io/managed-by': 'cdk-hardened-eks' };
 
@@ -94,6 +102,7 @@ export const NAMESPACE_DEFAULTS = {
     limitsMemory: '16Gi',
     pods: 50,
     persistentVolumeClaims: 10,
+    requestsStorage: '100Gi',
     allowLoadBalancers: false,
     allowNodePorts: false,
   },

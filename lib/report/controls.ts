@@ -108,6 +108,16 @@ export const CONTROLS: readonly Control[] = [
   { id: 'Infra-access', source: BP, title: 'Minimize access to worker nodes', weakenedBy: [WARNINGS.ssmAccess, WARNINGS.bootstrapContainers], weakened: (f) => f.some((c) => c.nodeGroups.some((n) => n.ssm || n.bootstrapContainers)), assess: (f) => ifNodes(f, 'no SSH, admin container off, control container off; HardenedEks-NodegroupNoRemoteAccess') },
   { id: 'Data-volumes', source: BP, title: 'Encrypt node volumes at rest', assess: (f) => ifNodes(f, 'gp3 volumes encrypted with the cluster\'s node volume key; HardenedEks-NodegroupEncryptedVolumes') },
   {
+    id: 'Data-persistent-volumes', source: BP, title: 'Encrypt persistent volumes with a customer managed key',
+    assess: (f) => {
+      if (f.some((c) => c.storage === 'default')) {
+        return byDefault('ClusterStorage: one default StorageClass encrypted-gp3 (EBS CSI, gp3, encrypted with its own rotating key, reclaim policy Retain); HardenedEks-ManifestStorageClass');
+      }
+      if (f.some((c) => c.storage === 'own-key')) { return { status: 'enforced-by-option', by: 'ClusterStorage: StorageClass encrypted-gp3 with your volumeKey; HardenedEks-ManifestStorageClass' }; }
+      return yours('storage is false: StorageClasses are yours; HardenedEks-ManifestStorageClass reports those in the app that do not encrypt with a key of your own');
+    },
+  },
+  {
     id: 'Detective-audit-archive', source: BP, title: 'Keep audit logs out of reach of the cluster\'s account', weakenedBy: [WARNINGS.auditLogNotShipped],
     weakened: (f) => f.some((c) => c.auditShipping === 'off'),
     assess: (f) => {

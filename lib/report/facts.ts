@@ -27,6 +27,8 @@ export interface ClusterFacts {
   /** The alarms notify a topic the user passed (its encryption is theirs). */
   auditOwnTopic: boolean;
   guardDuty?: 'new-detector' | 'existing-detector';
+  /** Persistent volumes: the library's encrypted StorageClass with its own key, with the app's key, or none. */
+  storage: 'default' | 'own-key' | 'off';
 }
 
 const FACTS = new WeakMap<IConstruct, ClusterFacts>();
@@ -53,6 +55,7 @@ export function factsOf(cluster: IConstruct, clusterName?: string): ClusterFacts
       auditDetections: [],
       auditDetectionsOff: [],
       auditOwnTopic: false,
+      storage: 'off',
     };
     FACTS.set(cluster, facts);
   }

@@ -96,7 +96,7 @@ describe('secure defaults', () => {
     const keys = Object.entries(template.findResources('AWS::KMS::Key')) as [string, any][];
     expect(keys.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort())
       .toEqual(['ClusterAuditDetectionsAlarmTopicKey', 'ClusterAuditLogBucketKey', 'ClusterAuditLogDeliveryErrorLogKey', 'ClusterAuditLogStreamKey',
-        'ClusterControlPlaneLogKey', 'ClusterFlowLogKey', 'ClusterNodeVolumeKey', 'ClusterSecretsKey']);
+        'ClusterControlPlaneLogKey', 'ClusterFlowLogKey', 'ClusterNodeVolumeKey', 'ClusterSecretsKey', 'ClusterStorageVolumeKey']);
     for (const [, key] of keys) {
       expect({ rotation: key.Properties.EnableKeyRotation, deletion: key.DeletionPolicy }).toEqual({ rotation: true, deletion: 'Retain' });
     }
@@ -140,9 +140,9 @@ describe('secure defaults', () => {
     expect(resource.UpdateReplacePolicy).toBe('Retain');
   });
 
-  test('managed add-ons: vpc-cni with NetworkPolicy enforcement, coredns, kube-proxy, Pod Identity agent, no pinned versions', () => {
+  test('managed add-ons: vpc-cni with NetworkPolicy enforcement, coredns, kube-proxy, Pod Identity agent, EBS CSI driver, no pinned versions', () => {
     const addons = Object.values(template.findResources('AWS::EKS::Addon')) as any[];
-    expect(addons.map((a) => a.Properties.AddonName).sort()).toEqual(['coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
+    expect(addons.map((a) => a.Properties.AddonName).sort()).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
     for (const addon of addons) {
       expect(addon.Properties.AddonVersion).toBeUndefined();
     }
@@ -154,7 +154,7 @@ describe('secure defaults', () => {
     const before = Object.keys(template.findResources('AWS::EKS::Addon')).length;
     expect(cluster.cluster.eksPodIdentityAgent).toBeDefined();
     expect(cluster.cluster.node.findAll().filter((c) => c instanceof eks.Addon)).toHaveLength(1);
-    expect(before).toBe(4);
+    expect(before).toBe(5);
   });
 
   test('managed node groups only: no Auto Mode, no self-managed add-ons, one default Bottlerocket node group', () => {

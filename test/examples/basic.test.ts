@@ -50,6 +50,7 @@ describe('examples/basic', () => {
     const pinned: Record<string, string> = {
       ClusterC2E21B66: 'AWS::EKS::Cluster',
       ClusterSecretsKey462B29B5: 'AWS::KMS::Key',
+      ClusterStorageVolumeKey119DFFDA: 'AWS::KMS::Key',
       ClusterControlPlaneLogKey176C87DF: 'AWS::KMS::Key',
       ClusterControlPlaneLogGroup6A0AE1E2: 'AWS::Logs::LogGroup',
       ClusterFlowLogKey075E8360: 'AWS::KMS::Key',

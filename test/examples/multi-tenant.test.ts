@@ -12,8 +12,8 @@ describe('examples/multi-tenant', () => {
     expect(HardenedEksTesting.nagViolations(pack, app).map((v) => v.ruleName)).toEqual([]);
   });
 
-  test('three namespaces (two manifests and a wait each), the admission policies and one service account', () => {
-    template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 8);
+  test('three namespaces (two manifests and a wait each), the admission policies, the StorageClass and one service account', () => {
+    template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 9);
     template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesObjectValue', 3);
   });
 

@@ -24,7 +24,7 @@ const DEFAULT_RENDER: NamespaceRenderOptions = {
   requireImageDigests: false,
   quota: {
     'requests.cpu': '4', 'requests.memory': '8Gi', 'limits.cpu': '8', 'limits.memory': '16Gi',
-    'pods': '50', 'persistentvolumeclaims': '10', 'services.loadbalancers': '0', 'services.nodeports': '0',
+    'pods': '50', 'persistentvolumeclaims': '10', 'requests.storage': '100Gi', 'services.loadbalancers': '0', 'services.nodeports': '0',
   },
   limits: { defaultRequest: { cpu: '100m', memory: '128Mi' }, default: { cpu: '500m', memory: '512Mi' }, max: { cpu: '2', memory: '4Gi' } },
 };
@@ -221,10 +221,10 @@ function objectsOf(stack: Stack, template: Template, namespace: { manifest: any 
 }
 
 describe('HardenedEksCluster.addNamespace', () => {
-  test('ten namespaces are twenty manifests and ten waits, plus the admission policies', () => {
+  test('ten namespaces are twenty manifests and ten waits, plus the admission policies and the StorageClass', () => {
     const names = Array.from({ length: 10 }, (_, i) => `team-${i}`);
     const { template } = build({}, names);
-    template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 21);
+    template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 22);
     template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesObjectValue', 10);
   });
 
@@ -329,7 +329,7 @@ describe('HardenedEksCluster.addNamespace', () => {
       additionalVolumeTypes: ['emptyDir'],
       allowedImageRegistries: ['registry.example.com/team-a'],
       requireImageDigests: true,
-      quota: { requestsCpu: '2', limitsCpu: '3', pods: 7, persistentVolumeClaims: 1, allowLoadBalancers: true, allowNodePorts: true },
+      quota: { requestsCpu: '2', limitsCpu: '3', pods: 7, persistentVolumeClaims: 1, requestsStorage: '20Gi', allowLoadBalancers: true, allowNodePorts: true },
       containerLimits: { defaultRequestCpu: '50m', defaultLimitCpu: '250m', maxCpu: '1', defaultRequestMemory: '64Mi', defaultLimitMemory: '256Mi', maxMemory: '1Gi' },
     });
     const objects = objectsOf(stack, template, cluster.node.findChild('Namespace-team-a') as any);
@@ -341,6 +341,7 @@ describe('HardenedEksCluster.addNamespace', () => {
     expect(objects.some((o) => o.metadata.name === 'allow-same-namespace')).toBe(true);
     expect(objects.find((o) => o.kind === 'ResourceQuota').spec.hard).toEqual({
       'requests.cpu': '2', 'requests.memory': '8Gi', 'limits.cpu': '3', 'limits.memory': '16Gi', 'pods': '7', 'persistentvolumeclaims': '1',
+      'requests.storage': '20Gi',
     });
     expect(objects.find((o) => o.kind === 'LimitRange').spec.limits[0]).toEqual({
       type: 'Container', defaultRequest: { cpu: '50m', memory: '64Mi' }, default: { cpu: '250m', memory: '256Mi' }, max: { cpu: '1', memory: '1Gi' },

@@ -10,6 +10,7 @@ const MODULES = {
   'networking.k8s.io/v1': 'kubernetes-models/networking.k8s.io/v1',
   'rbac.authorization.k8s.io/v1': 'kubernetes-models/rbac.authorization.k8s.io/v1',
   'admissionregistration.k8s.io/v1': 'kubernetes-models/admissionregistration.k8s.io/v1',
+  'storage.k8s.io/v1': 'kubernetes-models/storage.k8s.io/v1',
 };
 
 const objects = JSON.parse(readFileSync(0, 'utf8'));

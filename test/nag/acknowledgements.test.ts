@@ -7,7 +7,7 @@ import { defineBasicExample, nagPacks } from '../../examples/basic';
 import { ClusterEndpointAccess, GuardDutyDetector, HardenedEksChecks, HardenedEksCluster, HardenedEksTesting } from '../../lib';
 import {
   auditArchiveAcknowledgements, awsCustomResourceAcknowledgements, cloudFormationValidatorAcknowledgements, clusterPlumbingAcknowledgements, cniRoleAcknowledgements, LibraryAcknowledgement,
-  natRouteAcknowledgements, nodeRoleAcknowledgements, qualifiedRuleId,
+  ebsCsiRoleAcknowledgements, natRouteAcknowledgements, nodeRoleAcknowledgements, qualifiedRuleId,
 } from '../../lib/nag/acknowledgements';
 import { fastApp } from '../fixtures';
 
@@ -26,6 +26,7 @@ function libraryAcknowledgements(cluster: HardenedEksCluster): LibraryAcknowledg
     ...clusterPlumbingAcknowledgements(cluster.cluster),
     ...natRouteAcknowledgements(cluster.node.findChild('Vpc') as any),
     ...cniRoleAcknowledgements(cluster.vpcCniRole),
+    ...ebsCsiRoleAcknowledgements(cluster.storage!.driverRole),
     ...nodeRoleAcknowledgements(cluster.defaultNodeGroup!.role, false),
     ...auditAcknowledgements(cluster),
   ];
