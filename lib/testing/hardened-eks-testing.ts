@@ -31,8 +31,11 @@ const TESTING_CONTEXT: { [key: string]: boolean } = {
   'aws:cdk:disable-creation-stack-traces': true,
 };
 
-/** An asset hash: 64 hex characters, alone or inside a file name or key. */
-const ASSET_HASH = /[0-9a-f]{64}/g;
+/**
+ * An asset hash: 64 hex characters, alone or inside a file name or key. Not a content digest
+ * (`sha256:<hex>`, as in an image pinned by digest): a changed digest must change the snapshot.
+ */
+const ASSET_HASH = /(?<!sha256:)(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])/g;
 
 /** What an asset hash becomes in `stableTemplate`. */
 const ASSET_HASH_PLACEHOLDER = '<asset hash>';
@@ -76,7 +79,8 @@ export class HardenedEksTesting {
   /**
    * The stack's CloudFormation template with every asset hash replaced by `<asset hash>`, so a
    * snapshot changes when the template does, not when a bundled asset (the kubectl layer, a
-   * Lambda handler) or aws-cdk-lib's packaging of it does. Synthesizes the stack's stage.
+   * Lambda handler) or aws-cdk-lib's packaging of it does. Digests written as `sha256:<hex>`
+   * (images pinned by digest) stay. Synthesizes the stack's stage.
    *
    * @param stack the stack to synthesize
    */

@@ -1,7 +1,8 @@
 // Snapshot serializer: replaces asset hashes (64 hex characters, alone or in a file name) with a
 // placeholder, so a snapshot changes when the template changes, not when a bundled asset does.
 'use strict';
-const ASSET_HASH = /[0-9a-f]{64}/g;
+// Not a content digest (`sha256:<hex>`): a changed image digest must change the snapshot.
+const ASSET_HASH = /(?<!sha256:)(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])/g;
 const MARK = Symbol.for('cdk-hardened-eks.assetHashesStripped');
 
 module.exports = {

@@ -52,6 +52,17 @@ describe('HardenedEksTesting', () => {
     });
   });
 
+  test('image digests stay: only asset hashes are replaced', () => {
+    const app = HardenedEksTesting.app({ context: PINNED_FEATURE_FLAGS });
+    const stack = new Stack(app, 'Digests');
+    const cluster = new HardenedEksCluster(stack, 'Cluster', { clusterName: 'digests', defaultNodeGroup: false });
+    const digest = `sha256:${'ab12'.repeat(16)}`;
+    cluster.cluster.addManifest('Pinned', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'pinned', namespace: 'kube-system' }, data: { image: `registry.example.com/app@${digest}` } });
+    const text = JSON.stringify(HardenedEksTesting.stableTemplate(stack));
+    expect(text).toContain(digest);
+    expect(text).toContain('<asset hash>');
+  });
+
   test('a stack inside a Stage is found in that stage\'s assembly', () => {
     const app = HardenedEksTesting.app({ context: PINNED_FEATURE_FLAGS });
     const stack = new Stack(new Stage(app, 'Prod'), 'Platform');
