@@ -148,7 +148,12 @@ function volumesWhere(p: string, cond: string): string {
   return `has(${p}.volumes) ? ${p}.volumes.filter(v, ${cond}).map(v, v.name) : []`;
 }
 
-const SELINUX_OK = (o: string) => `(!has(${o}.user) && !has(${o}.role) && (!has(${o}.type) || ${o}.type == 'container_t'))`;
+/**
+ * SELinux options a pod may set: no user, no role, no level (Bottlerocket gives each container its
+ * own MCS category pair; a pod that names a level, `s0-s0:c0.c1023` or another pod's pair, would
+ * dominate or share other containers' categories), and type container_t only.
+ */
+const SELINUX_OK = (o: string) => `(!has(${o}.user) && !has(${o}.role) && !has(${o}.level) && (!has(${o}.type) || ${o}.type == 'container_t'))`;
 /** A volume type beyond the base list that this namespace has not allowed. (A typed object cannot be iterated for its keys.) */
 const VOLUME_NOT_ALLOWED = VOLUME_TYPES.filter((type) => !BASE_VOLUME_TYPES.includes(type))
   .map((type) => `(has(v.${type}) && !('${type}' in variables.allowedVolumes))`).join(' || ');
@@ -252,7 +257,7 @@ export function policyValidations(p: string): PolicyValidation[] {
     containerCheck('hostPortContainers'),
     {
       expression: `!(${podSeLinuxBad}) && size(variables.seLinuxContainers) == 0`,
-      messageExpression: `${KIND} + ': seLinuxOptions may not set user or role, and type only container_t ('`
+      messageExpression: `${KIND} + ': seLinuxOptions may not set user, role or level, and type only container_t ('`
         + ` + (${podSeLinuxBad} ? 'spec.securityContext; ' : '') + 'containers: ' + variables.seLinuxContainers.join(', ') + ')'`,
     },
     {

@@ -51,7 +51,7 @@ const PSA_RESTRICTED_VOLUMES: AdmissionParams = { ...PARAMS, allowedVolumes: 'em
  * (baseline also allows container_init_t and container_kvm_t; the library allows container_t only).
  */
 const STRICTER_BY_DESIGN: Record<string, RegExp> = {
-  selinuxoptions1: /seLinuxOptions may not set user or role, and type only container_t/,
+  selinuxoptions1: /seLinuxOptions may not set user, role or level, and type only container_t/,
 };
 
 /** Wraps a pod in a workload kind, as its pod template. */
@@ -178,7 +178,7 @@ const EXPECTED_DENIAL: Array<[string, RegExp]> = [
   ['hostports', /set ports\[\]\.hostPort; host ports are refused/],
   ['hostpathvolumes', /hostPath volumes are refused/],
   ['restrictedvolumes', /use a type this namespace does not allow/],
-  ['selinuxoptions', /seLinuxOptions may not set user or role, and type only container_t/],
+  ['selinuxoptions', /seLinuxOptions may not set user, role or level, and type only container_t/],
 ];
 
 function expectedDenial(fixture: string): RegExp {
@@ -318,17 +318,39 @@ describe('checks beyond Pod Security, with both evaluators', () => {
       expect(widened).toContain('hostPath volumes are refused: root');
     });
 
+    test('an SELinux level is refused at pod and container level: the MCS categories are Bottlerocket\'s to assign', () => {
+      for (const level of ['s0-s0:c0.c1023', 's0:c123,c456']) {
+        const pod = base();
+        pod.spec.securityContext.seLinuxOptions = { level };
+        expect(admit(evaluate, pod, PARAMS)).toEqual([
+          'Pod base: seLinuxOptions may not set user, role or level, and type only container_t (spec.securityContext; containers: )',
+        ]);
+        const inContainer = base();
+        inContainer.spec.containers[0].securityContext.seLinuxOptions = { type: 'container_t', level };
+        for (const kind of ['Deployment', 'CronJob', 'PodTemplate']) {
+          expect(admit(evaluate, wrap(kind, inContainer), PARAMS)).toEqual([
+            `${kind} base: seLinuxOptions may not set user, role or level, and type only container_t (containers: container1)`,
+          ]);
+        }
+        const ephemeral = base();
+        ephemeral.spec.ephemeralContainers = [{ name: 'debug', image: `${REGISTRY}/sh:1`, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seLinuxOptions: { level } } }];
+        expect(admit(evaluate, ephemeral, PARAMS)).toEqual([
+          'Pod base: seLinuxOptions may not set user, role or level, and type only container_t (containers: debug)',
+        ]);
+      }
+    });
+
     test('Bottlerocket\'s privileged SELinux types are refused, and the message says where', () => {
       for (const type of ['control_t', 'super_t']) {
         const pod = base();
         pod.spec.securityContext.seLinuxOptions = { type };
         expect(admit(evaluate, pod, PARAMS)).toEqual([
-          'Pod base: seLinuxOptions may not set user or role, and type only container_t (spec.securityContext; containers: )',
+          'Pod base: seLinuxOptions may not set user, role or level, and type only container_t (spec.securityContext; containers: )',
         ]);
         const inContainer = base();
         inContainer.spec.containers[0].securityContext.seLinuxOptions = { type };
         expect(admit(evaluate, inContainer, PARAMS)).toEqual([
-          'Pod base: seLinuxOptions may not set user or role, and type only container_t (containers: container1)',
+          'Pod base: seLinuxOptions may not set user, role or level, and type only container_t (containers: container1)',
         ]);
       }
     });

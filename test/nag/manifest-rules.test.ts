@@ -275,3 +275,17 @@ test('NET_BIND_SERVICE is the one capability that may be added, as in the admiss
   deployment.spec.template.spec.containers[0].securityContext.capabilities.add = ['NET_BIND_SERVICE'];
   expect(findings(build(deployment).app)).toEqual([]);
 });
+
+test('an SELinux level is a finding at pod and container level, as in the admission policies', () => {
+  const atPod = goodDeployment();
+  atPod.spec.template.spec.securityContext = { seLinuxOptions: { level: 's0-s0:c0.c1023' } };
+  const inContainer = goodDeployment();
+  inContainer.metadata.name = 'worker';
+  inContainer.spec.template.spec.containers[0].securityContext.seLinuxOptions = { type: 'container_t', level: 's0:c1,c2' };
+  const { app } = build(atPod, inContainer);
+  const ids = new HardenedEksChecks().validateScope(app).violations.map((v) => v.ruleName).filter((id) => id.includes('SELinux'));
+  expect(ids).toEqual([
+    'HardenedEks-ManifestPodSecurity[SELinux::Deployment/team-a/api]',
+    'HardenedEks-ManifestPodSecurity[SELinux::Deployment/team-a/worker/api]',
+  ]);
+});

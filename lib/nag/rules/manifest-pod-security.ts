@@ -9,7 +9,7 @@ const PRIVILEGED_SELINUX_TYPES = new Set(['control_t', 'super_t', 'spc_t', 'unco
 /**
  * Pods and pod templates in the app's manifests that can escape their container: privileged,
  * privilege escalation not off, capabilities not dropping ALL or adding any but NET_BIND_SERVICE,
- * hostPath volumes, host namespaces, host ports, privileged SELinux types (or user/role); and
+ * hostPath volumes, host namespaces, host ports, privileged SELinux types (or user, role or an MCS level); and
  * `Unresolved::` where one of these flags is a deploy-time value. Findings:
  * `<Check>::<Kind>/<namespace>/<name>[/<container>]`.
  */
@@ -51,5 +51,6 @@ export const manifestPodSecurity: HardenedEksRule = {
 
 function badSeLinux(options: any): boolean {
   if (!options || typeof options !== 'object') { return false; }
-  return options.user !== undefined || options.role !== undefined || PRIVILEGED_SELINUX_TYPES.has(options.type);
+  // A level picks MCS categories, which Bottlerocket assigns per container: a chosen one can span or share others'.
+  return options.user !== undefined || options.role !== undefined || options.level !== undefined || PRIVILEGED_SELINUX_TYPES.has(options.type);
 }
