@@ -9,7 +9,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { createManagedAddons } from './addons';
 import { ClusterEndpointAccess } from './endpoint-access';
-import { IHardenedCluster } from '../core/hardened-cluster';
 import { createHardenedVpc } from './network';
 import { createNodeVolumeKey } from './node-volume-key';
 import { UpgradeSupportType } from './upgrade-support';
@@ -17,6 +16,7 @@ import {
   checkAddonVersion, checkClusterName, checkPublicCidrs, checkRetention, checkVersionAndLayer,
 } from './validation';
 import { warnAboutWeakenings } from './weakenings';
+import { IHardenedCluster } from '../core/hardened-cluster';
 import { AuditDetections, AuditDetectionsOptions, checkAuditDetectionsOptions } from '../logging/audit-detections';
 import { AuditLogOptions, AuditLogShipping } from '../logging/audit-log-shipping';
 import { checkAuditLogOptions } from '../logging/audit-validation';
