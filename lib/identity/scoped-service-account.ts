@@ -184,6 +184,9 @@ export class ScopedServiceAccount extends Construct implements iam.IPrincipal {
         annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
       })],
       overwrite: true,
+      // One object under a fixed name: an update changes it in place; prune would add nothing
+      // (kubectl's default prune list leaves ServiceAccounts alone).
+      prune: false,
     });
 
     factsOf(cluster).serviceAccounts.push({

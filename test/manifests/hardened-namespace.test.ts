@@ -246,7 +246,13 @@ describe('HardenedEksCluster.addNamespace', () => {
   });
 
   test('no library manifest relies on prune: no prune label, no PruneLabel', () => {
-    const { template } = build({}, ['team-a', 'team-b']);
+    const stack = new Stack(fastApp(), 'Test');
+    const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false });
+    cluster.addNamespace('team-a');
+    cluster.addNamespace('team-b');
+    cluster.addServiceAccount('Api', { namespace: 'team-a', name: 'api' });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 7);
     for (const r of Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as any[]) {
       expect(r.Properties.PruneLabel).toBeUndefined();
       expect(JSON.stringify(r.Properties.Manifest)).not.toContain('aws.cdk.eks/prune-');
