@@ -621,6 +621,10 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
       this.namespaceEntries.set(arn, entry);
     }
     if (level === NamespaceAccessLevel.ADMIN) {
+      factsOf(this).namespaceAdminGrants++;
+      Annotations.of(this).addWarningV2(WARNINGS.namespaceAdminAccess,
+        `grantNamespaceAccess(${id}) gives ADMIN in ${namespace}: the role may change RBAC there and create NetworkPolicies that open traffic. ` +
+        'VIEW or EDIT keep the namespace\'s baseline out of its reach.');
       // Everything in the namespace, RBAC included: the EKS access policy, scoped to the namespace.
       (entry.accessPolicies as eks.CfnAccessEntry.AccessPolicyProperty[]).push({
         policyArn: namespaceAccessPolicy(level, namespace).policy,

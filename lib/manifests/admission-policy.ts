@@ -30,6 +30,9 @@ export const ADMISSION_ANNOTATIONS = {
   allowedVolumes: 'cdk-hardened-eks.io/allowed-volume-types',
   allowedRegistries: 'cdk-hardened-eks.io/allowed-registries',
   requireDigests: 'cdk-hardened-eks.io/require-image-digests',
+  allowLoadBalancers: 'cdk-hardened-eks.io/allow-load-balancers',
+  allowNodePorts: 'cdk-hardened-eks.io/allow-node-ports',
+  allowIngress: 'cdk-hardened-eks.io/allow-ingress',
 } as const;
 
 /** `annotation 'key' of the request's namespace, or ''` in CEL. */
@@ -283,31 +286,78 @@ export function policyMatchConditions(shape: PolicyShape): Array<{ name: string;
   }];
 }
 
-/** The policies and their bindings, a policy first and its binding after it. */
-export function renderAdmissionPolicies(): Record<string, unknown>[] {
-  return POLICY_SHAPES.flatMap((shape) => [
+/** A namespace's setting that is 'true' or not set, in CEL. */
+const namespaceAllows = (key: string) => `${annotation(key)} == 'true'`;
+
+/**
+ * The policy on Services: no `externalIPs` (CVE-2020-8554: kube-proxy on every node sends traffic
+ * for those addresses to the Service, so a tenant could take over the VPC resolver's or the API
+ * endpoint's address; on update, only addresses already there may stay), and type LoadBalancer or
+ * NodePort only where the namespace allows them (the quota refuses them too).
+ */
+export const SERVICE_POLICY = {
+  policyName: `${ADMISSION_POLICY_NAME}-services`,
+  resources: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['services'] }],
+  validations: [
+    {
+      expression: "!has(object.spec.externalIPs) || object.spec.externalIPs.all(ip, request.operation == 'UPDATE'"
+        + ' && has(oldObject.spec.externalIPs) && ip in oldObject.spec.externalIPs)',
+      messageExpression: `${KIND} + ': spec.externalIPs are refused (they redirect traffic for those addresses on every node to this Service)'`,
+    },
+    {
+      expression: `!has(object.spec.type) || object.spec.type != 'LoadBalancer' || ${namespaceAllows(ADMISSION_ANNOTATIONS.allowLoadBalancers)}`,
+      messageExpression: `${KIND} + ': Services of type LoadBalancer are refused in this namespace (quota.allowLoadBalancers)'`,
+    },
+    {
+      expression: `!has(object.spec.type) || object.spec.type != 'NodePort' || ${namespaceAllows(ADMISSION_ANNOTATIONS.allowNodePorts)}`,
+      messageExpression: `${KIND} + ': Services of type NodePort are refused in this namespace (quota.allowNodePorts)'`,
+    },
+  ] as readonly PolicyValidation[],
+};
+
+/**
+ * The policy on Ingresses and Gateway API objects: refused unless the namespace allows ingress.
+ * An ingress controller that watches every namespace would otherwise expose whatever Service a
+ * tenant names. (Rules for Gateway API resources match nothing where its CRDs are not installed.)
+ */
+export const INGRESS_POLICY = {
+  policyName: `${ADMISSION_POLICY_NAME}-ingress`,
+  resources: [
+    { apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], resources: ['ingresses'] },
+    { apiGroups: ['gateway.networking.k8s.io'], apiVersions: ['*'], resources: ['gateways', 'httproutes', 'grpcroutes', 'tlsroutes', 'tcproutes', 'udproutes'] },
+  ],
+  validations: [
+    {
+      expression: namespaceAllows(ADMISSION_ANNOTATIONS.allowIngress),
+      messageExpression: `${KIND} + ': ingress objects are refused in this namespace (allowIngress)'`,
+    },
+  ] as readonly PolicyValidation[],
+};
+
+/** A policy and its binding, bound to the namespaces the library labels. */
+function policyAndBinding(name: string, resources: ReadonlyArray<{ apiGroups: string[]; apiVersions?: string[]; resources: string[] }>,
+  spec: Record<string, unknown>): Record<string, unknown>[] {
+  return [
     {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingAdmissionPolicy',
-      metadata: { name: shape.policyName, labels: { ...MANAGED_BY_LABEL } },
+      metadata: { name, labels: { ...MANAGED_BY_LABEL } },
       spec: {
         failurePolicy: 'Fail',
         matchConstraints: {
-          resourceRules: shape.resources.map((r) => ({
-            apiGroups: [...r.apiGroups], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: [...r.resources],
+          resourceRules: resources.map((r) => ({
+            apiGroups: [...r.apiGroups], apiVersions: [...(r.apiVersions ?? ['v1'])], operations: ['CREATE', 'UPDATE'], resources: [...r.resources],
           })),
         },
-        matchConditions: policyMatchConditions(shape),
-        variables: policyVariables(shape.podSpec),
-        validations: policyValidations(shape.podSpec).map((v) => ({ ...v, reason: 'Forbidden' })),
+        ...spec,
       },
     },
     {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name: shape.policyName, labels: { ...MANAGED_BY_LABEL } },
+      metadata: { name, labels: { ...MANAGED_BY_LABEL } },
       spec: {
-        policyName: shape.policyName,
+        policyName: name,
         validationActions: ['Deny'],
         matchResources: {
           namespaceSelector: {
@@ -317,5 +367,19 @@ export function renderAdmissionPolicies(): Record<string, unknown>[] {
         },
       },
     },
-  ]);
+  ];
+}
+
+/** The policies and their bindings, a policy first and its binding after it. */
+export function renderAdmissionPolicies(): Record<string, unknown>[] {
+  return [
+    ...POLICY_SHAPES.flatMap((shape) => policyAndBinding(shape.policyName, shape.resources, {
+      matchConditions: policyMatchConditions(shape),
+      variables: policyVariables(shape.podSpec),
+      validations: policyValidations(shape.podSpec).map((v) => ({ ...v, reason: 'Forbidden' })),
+    })),
+    ...[SERVICE_POLICY, INGRESS_POLICY].flatMap((policy) => policyAndBinding(policy.policyName, policy.resources, {
+      validations: policy.validations.map((v) => ({ ...v, reason: 'Forbidden' })),
+    })),
+  ];
 }

@@ -115,6 +115,16 @@ export interface HardenedNamespaceOptions {
    * @default false
    */
   readonly allowSameNamespaceTraffic?: boolean;
+
+  /**
+   * Accept Ingresses and Gateway API objects (Gateways, HTTPRoutes, GRPCRoutes, TLSRoutes,
+   * TCPRoutes, UDPRoutes) in the namespace. An ingress controller that watches every namespace
+   * exposes whatever Service such an object names, so this leaves the warning
+   * `cdk-hardened-eks:namespaceIngress`; without it the admission policies refuse them.
+   *
+   * @default false
+   */
+  readonly allowIngress?: boolean;
   /**
    * Namespaces whose pods may connect to this namespace's pods.
    *
@@ -256,7 +266,16 @@ export class HardenedNamespace extends Construct {
     this.accessManifest.node.addDependency(defaultAccount);
     factsOf(props.cluster).namespaces.push({
       name: props.name, baseline: props.podSecurity === PodSecurityLevel.BASELINE, requireDigests: props.requireImageDigests === true,
+      ingress: props.allowIngress === true, loadBalancers: props.quota?.allowLoadBalancers === true, nodePorts: props.quota?.allowNodePorts === true,
     });
+    const exposure: Array<[boolean | undefined, string, string]> = [
+      [props.allowIngress, WARNINGS.namespaceIngress, 'accepts Ingresses and Gateway API routes (allowIngress): any ingress controller that watches it exposes the Services they name.'],
+      [props.quota?.allowLoadBalancers, WARNINGS.namespaceLoadBalancers, 'may create Services of type LoadBalancer (quota.allowLoadBalancers): they can expose pods outside the VPC.'],
+      [props.quota?.allowNodePorts, WARNINGS.namespaceNodePorts, 'may create Services of type NodePort (quota.allowNodePorts): they open a port on every node.'],
+    ];
+    for (const [on, warning, what] of exposure) {
+      if (on) { Annotations.of(this).addWarningV2(warning, `Namespace ${props.name} ${what}`); }
+    }
     if (props.podSecurity === PodSecurityLevel.BASELINE) {
       Annotations.of(this).addWarningV2(WARNINGS.podSecurityBaseline,
         `Namespace ${props.name} enforces Pod Security baseline, not restricted: pods may run as root and without a seccomp profile ` +
@@ -377,6 +396,9 @@ export class HardenedNamespace extends Construct {
       allowEgressToNamespaces: [...(props.allowEgressToNamespaces ?? [])],
       allowEgress: egress,
       allowPodIdentityAgent: false,
+      allowLoadBalancers: quota.allowLoadBalancers,
+      allowNodePorts: quota.allowNodePorts,
+      allowIngress: props.allowIngress ?? false,
       additionalVolumeTypes: [...(props.additionalVolumeTypes ?? [])],
       allowedImageRegistries: registries,
       requireImageDigests: props.requireImageDigests ?? false,

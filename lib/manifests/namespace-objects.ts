@@ -25,6 +25,12 @@ export interface NamespaceRenderOptions {
   /** Whether the namespace has a Pod Identity service account (opens the agent's address). */
   readonly allowPodIdentityAgent: boolean;
   readonly additionalVolumeTypes: string[];
+  /** Services of type LoadBalancer allowed (admission policy; the quota follows the same option). */
+  readonly allowLoadBalancers: boolean;
+  /** Services of type NodePort allowed. */
+  readonly allowNodePorts: boolean;
+  /** Ingresses and Gateway API objects allowed. */
+  readonly allowIngress: boolean;
   readonly allowedImageRegistries: string[];
   readonly requireImageDigests: boolean;
   readonly quota: Record<string, string>;
@@ -77,6 +83,9 @@ export function renderNamespaceObjects(o: NamespaceRenderOptions): Record<string
           [ADMISSION_ANNOTATIONS.allowedVolumes]: o.additionalVolumeTypes.join(','),
           [ADMISSION_ANNOTATIONS.allowedRegistries]: o.allowedImageRegistries.join(','),
           [ADMISSION_ANNOTATIONS.requireDigests]: String(o.requireImageDigests),
+          [ADMISSION_ANNOTATIONS.allowLoadBalancers]: String(o.allowLoadBalancers),
+          [ADMISSION_ANNOTATIONS.allowNodePorts]: String(o.allowNodePorts),
+          [ADMISSION_ANNOTATIONS.allowIngress]: String(o.allowIngress),
         },
       },
     },

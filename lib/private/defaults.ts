@@ -64,6 +64,10 @@ export const WARNINGS = {
   administratorPermissions: `${WARNING_PREFIX}:administratorPermissions`,
   kubeSystemServiceAccount: `${WARNING_PREFIX}:kubeSystemServiceAccount`,
   unmanagedNamespace: `${WARNING_PREFIX}:unmanagedNamespace`,
+  namespaceIngress: `${WARNING_PREFIX}:namespaceIngress`,
+  namespaceLoadBalancers: `${WARNING_PREFIX}:namespaceLoadBalancers`,
+  namespaceNodePorts: `${WARNING_PREFIX}:namespaceNodePorts`,
+  namespaceAdminAccess: `${WARNING_PREFIX}:namespaceAdminAccess`,
   auditLogNotShipped: `${WARNING_PREFIX}:auditLogNotShipped`,
   auditDetectionOff: `${WARNING_PREFIX}:auditDetectionOff`,
 } as const;

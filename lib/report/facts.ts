@@ -15,9 +15,11 @@ export interface ClusterFacts {
   clusterAdmins: number;
   breakGlass: boolean;
   nodeGroups: Array<{ path: string; imdsFromPods: boolean; ssm: boolean; lockdownOff: boolean; sysctlOverride: boolean; bootstrapContainers: boolean }>;
-  namespaces: Array<{ name: string; baseline: boolean; requireDigests: boolean }>;
+  namespaces: Array<{ name: string; baseline: boolean; requireDigests: boolean; ingress: boolean; loadBalancers: boolean; nodePorts: boolean }>;
   serviceAccounts: Array<{ ref: string; identity: string; automount: boolean }>;
   namespaceGrants: number;
+  /** Namespace grants at the ADMIN level. */
+  namespaceAdminGrants: number;
   /** Where audit events are shipped: a bucket of this stack, an existing bucket, a CloudWatch Logs destination, or nowhere. */
   auditShipping: 'stack-bucket' | 'existing-bucket' | 'logs-destination' | 'off';
   auditRetentionDays?: number;
@@ -51,6 +53,7 @@ export function factsOf(cluster: IConstruct, clusterName?: string): ClusterFacts
       namespaces: [],
       serviceAccounts: [],
       namespaceGrants: 0,
+      namespaceAdminGrants: 0,
       auditShipping: 'stack-bucket',
       auditDetections: [],
       auditDetectionsOff: [],

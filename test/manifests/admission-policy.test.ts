@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import {
-  ADMISSION_LABEL_KEY, ADMISSION_POLICY_NAME, NAMESPACE_VARIABLES, POLICY_SHAPES, policyMatchConditions, policyValidations, policyVariables,
+  ADMISSION_LABEL_KEY, ADMISSION_POLICY_NAME, INGRESS_POLICY, NAMESPACE_VARIABLES, POLICY_SHAPES, SERVICE_POLICY, policyMatchConditions, policyValidations, policyVariables,
   renderAdmissionPolicies, VOLUME_TYPES,
 } from '../../lib/manifests/admission-policy';
-import { admit, AdmissionParams, bufbuild, Evaluator, marcbachmann, shapeOf } from './cel-harness';
+import { admit, AdmissionParams, admitWith, bufbuild, Evaluator, marcbachmann, shapeOf } from './cel-harness';
 import { readKubernetesTypes, typedEnvironment } from './k8s-cel-types';
 import { validateAgainstSchema } from './k8s-schema';
 
@@ -81,8 +81,8 @@ describe('the rendered policies', () => {
   });
 
   test('one policy and one binding per shape, under fixed names that start with the name denials quote', () => {
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(POLICY_SHAPES.flatMap((shape) => [
-      `ValidatingAdmissionPolicy/${shape.policyName}`, `ValidatingAdmissionPolicyBinding/${shape.policyName}`,
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([...POLICY_SHAPES, SERVICE_POLICY, INGRESS_POLICY].flatMap((p) => [
+      `ValidatingAdmissionPolicy/${p.policyName}`, `ValidatingAdmissionPolicyBinding/${p.policyName}`,
     ]));
     expect(POLICY_SHAPES.map((s) => s.policyName)).toEqual([
       ADMISSION_POLICY_NAME, `${ADMISSION_POLICY_NAME}-templates`, `${ADMISSION_POLICY_NAME}-cronjobs`, `${ADMISSION_POLICY_NAME}-podtemplates`,
@@ -109,10 +109,13 @@ describe('the rendered policies', () => {
       ['/replicationcontrollers', 'apps/daemonsets', 'apps/deployments', 'apps/replicasets', 'apps/statefulsets', 'batch/jobs'],
       ['batch/cronjobs'],
       ['/podtemplates'],
+      ['/services'],
+      ['gateway.networking.k8s.io/gateways', 'gateway.networking.k8s.io/grpcroutes', 'gateway.networking.k8s.io/httproutes',
+        'gateway.networking.k8s.io/tcproutes', 'gateway.networking.k8s.io/tlsroutes', 'gateway.networking.k8s.io/udproutes', 'networking.k8s.io/ingresses'],
     ]);
     for (const policy of policies) {
       for (const rule of policy.spec.matchConstraints.resourceRules) {
-        expect(rule.apiVersions).toEqual(['v1']);
+        expect(rule.apiVersions).toEqual(rule.apiGroups[0] === 'gateway.networking.k8s.io' ? ['*'] : ['v1']);
         expect(rule.operations).toEqual(['CREATE', 'UPDATE']);
       }
     }
@@ -120,7 +123,7 @@ describe('the rendered policies', () => {
 
   test('uses only core CEL and the strings extension (no Kubernetes-only libraries, no optional syntax)', () => {
     const all = policies.flatMap((p) => [
-      ...p.spec.variables.map((v: any) => v.expression), ...p.spec.matchConditions.map((c: any) => c.expression),
+      ...(p.spec.variables ?? []).map((v: any) => v.expression), ...(p.spec.matchConditions ?? []).map((c: any) => c.expression),
       ...p.spec.validations.flatMap((v: any) => [v.expression, v.messageExpression]),
     ]);
     for (const expression of all) {
@@ -457,5 +460,68 @@ describe('type-checked against the Kubernetes 1.36 object types, as the API serv
 
   test('the volume check names every volume type of the 1.36 Volume object', () => {
     expect(Object.keys(declarations.get('Volume')!).filter((f) => f !== 'name').sort()).toEqual([...VOLUME_TYPES].sort());
+  });
+});
+
+describe.each(EVALUATORS)('Services and ingress objects, evaluated with %s', (_name, evaluate) => {
+  const service = (spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'team-a' }, spec: { ports: [{ port: 80 }], ...spec } });
+  const services = (object: unknown, params: AdmissionParams = {}, request = {}) => admitWith(evaluate, SERVICE_POLICY, object, params, request);
+
+  test('a ClusterIP Service is admitted', () => {
+    expect(services(service({}))).toEqual([]);
+    expect(services(service({ type: 'ClusterIP', clusterIP: '10.100.0.10' }))).toEqual([]);
+  });
+
+  test('externalIPs are refused on create, whatever the address (the VPC resolver, the API endpoint, anything)', () => {
+    for (const ips of [['10.0.0.2'], ['169.254.169.253'], ['203.0.113.7', '10.0.0.2']]) {
+      expect(services(service({ externalIPs: ips }))).toEqual(['Service web: spec.externalIPs are refused (they redirect traffic for those addresses on every node to this Service)']);
+    }
+  });
+
+  test('on update, addresses already present may stay, a new one is refused', () => {
+    const before = service({ externalIPs: ['10.0.0.50'] });
+    expect(services(service({ externalIPs: ['10.0.0.50'], ports: [{ port: 8080 }] }), {}, { operation: 'UPDATE', oldObject: before })).toEqual([]);
+    expect(services(service({ externalIPs: ['10.0.0.50', '10.0.0.2'] }), {}, { operation: 'UPDATE', oldObject: before })).toHaveLength(1);
+    expect(services(service({ externalIPs: ['10.0.0.2'] }), {}, { operation: 'UPDATE', oldObject: service({}) })).toHaveLength(1);
+  });
+
+  test('LoadBalancer and NodePort only where the namespace allows them', () => {
+    expect(services(service({ type: 'LoadBalancer' }))).toEqual(['Service web: Services of type LoadBalancer are refused in this namespace (quota.allowLoadBalancers)']);
+    expect(services(service({ type: 'NodePort' }))).toEqual(['Service web: Services of type NodePort are refused in this namespace (quota.allowNodePorts)']);
+    expect(services(service({ type: 'LoadBalancer' }), { allowLoadBalancers: 'true' })).toEqual([]);
+    expect(services(service({ type: 'NodePort' }), { allowNodePorts: 'true' })).toEqual([]);
+    expect(services(service({ type: 'NodePort' }), { allowLoadBalancers: 'true' })).toHaveLength(1);
+    expect(services(service({ type: 'LoadBalancer' }), { allowLoadBalancers: 'false' })).toHaveLength(1);
+  });
+
+  test('Ingresses and Gateway API routes only where the namespace allows ingress', () => {
+    for (const [apiVersion, kind] of [['networking.k8s.io/v1', 'Ingress'], ['gateway.networking.k8s.io/v1', 'HTTPRoute'], ['gateway.networking.k8s.io/v1', 'Gateway']]) {
+      const object = { apiVersion, kind, metadata: { name: 'public', namespace: 'team-a' }, spec: {} };
+      expect(admitWith(evaluate, INGRESS_POLICY, object, {})).toEqual([`${kind} public: ingress objects are refused in this namespace (allowIngress)`]);
+      expect(admitWith(evaluate, INGRESS_POLICY, object, { allowIngress: 'true' })).toEqual([]);
+    }
+  });
+});
+
+describe('the Service and ingress policies type-check against the 1.36 types', () => {
+  const { declarations, roots } = readKubernetesTypes(['Service', 'Ingress', 'Namespace']);
+  const env = (kind: string) => typedEnvironment(declarations)
+    .registerType('AdmissionRequest', { fields: { operation: 'string' } })
+    .registerVariable('namespaceObject', roots.Namespace)
+    .registerVariable('request', 'AdmissionRequest')
+    .registerVariable('object', roots[kind])
+    .registerVariable('oldObject', roots[kind]);
+  const strictHas = (expression: string) => expression.replace(/has\(([A-Za-z_][\w.]*)\)/g, '(has($1) && $1 == $1)');
+
+  test.each([['Service', SERVICE_POLICY], ['Ingress', INGRESS_POLICY]] as const)('%s', (kind, policy) => {
+    const e = env(kind);
+    for (const v of policy.validations) {
+      const types = [v.expression, v.messageExpression].map((x) => {
+        const result = e.check(strictHas(x));
+        return result.valid ? result.type : `invalid: ${result.error?.message.split('\n')[0]}`;
+      });
+      expect(types).toEqual(['bool', 'string']);
+    }
+    expect(e.check('object.spec.externalIP').valid).toBe(false);
   });
 });

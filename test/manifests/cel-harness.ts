@@ -88,6 +88,9 @@ export interface AdmissionParams {
   readonly allowedVolumes?: string;
   readonly allowedRegistries?: string;
   readonly requireDigests?: string;
+  readonly allowLoadBalancers?: string;
+  readonly allowNodePorts?: string;
+  readonly allowIngress?: string;
 }
 
 /** An admission request: CREATE by default, or an UPDATE from `oldObject`. */
@@ -102,6 +105,9 @@ function namespaceObject(params: AdmissionParams): unknown {
   if (params.allowedVolumes !== undefined) { annotations[ADMISSION_ANNOTATIONS.allowedVolumes] = params.allowedVolumes; }
   if (params.allowedRegistries !== undefined) { annotations[ADMISSION_ANNOTATIONS.allowedRegistries] = params.allowedRegistries; }
   if (params.requireDigests !== undefined) { annotations[ADMISSION_ANNOTATIONS.requireDigests] = params.requireDigests; }
+  for (const key of ['allowLoadBalancers', 'allowNodePorts', 'allowIngress'] as const) {
+    if (params[key] !== undefined) { annotations[ADMISSION_ANNOTATIONS[key]] = params[key]!; }
+  }
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', annotations } };
 }
 
@@ -121,6 +127,18 @@ export function shapeOf(kind: string): PolicyShape {
 /** The denial messages for `object` from the policy of its shape, empty when admitted (or not matched). */
 export function admit(evaluate: Evaluator, object: unknown, params: AdmissionParams, request: AdmissionRequest = {}): string[] {
   const shape = shapeOf((object as { kind: string }).kind);
+  return admitWith(evaluate, { matchConditions: policyMatchConditions(shape), ...policyOf(shape) }, object, params, request);
+}
+
+/** A policy's expressions, as a ValidatingAdmissionPolicy spec holds them. */
+export interface PolicyExpressions {
+  readonly matchConditions?: ReadonlyArray<{ expression: string }>;
+  readonly variables?: ReadonlyArray<{ name: string; expression: string }>;
+  readonly validations: ReadonlyArray<{ expression: string; messageExpression: string }>;
+}
+
+/** The denial messages of one policy for `object`, empty when admitted (or not matched). */
+export function admitWith(evaluate: Evaluator, policy: PolicyExpressions, object: unknown, params: AdmissionParams, request: AdmissionRequest = {}): string[] {
   const variables: Record<string, unknown> = {};
   const bindings = () => ({
     object,
@@ -129,14 +147,14 @@ export function admit(evaluate: Evaluator, object: unknown, params: AdmissionPar
     namespaceObject: namespaceObject(params),
     variables,
   });
-  for (const condition of policyMatchConditions(shape)) {
+  for (const condition of policy.matchConditions ?? []) {
     if (evaluate(condition.expression, bindings()) !== true) { return []; }
   }
-  for (const variable of policyOf(shape).variables) {
+  for (const variable of policy.variables ?? []) {
     variables[variable.name] = plain(evaluate(variable.expression, bindings()));
   }
   const denials: string[] = [];
-  for (const validation of policyOf(shape).validations) {
+  for (const validation of policy.validations) {
     const ok = evaluate(validation.expression, bindings());
     if (typeof ok !== 'boolean') { throw new Error(`not a boolean from ${validation.expression}: ${String(ok)}`); }
     if (!ok) { denials.push(String(evaluate(validation.messageExpression, bindings()))); }

@@ -1,11 +1,12 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { HardenedEksCluster, HardenedNamespaceOptions, NetworkProtocol, PodSecurityLevel, ServiceAccountIdentity } from '../../lib';
+import { HardenedEksCluster, HardenedNamespaceOptions, NamespaceAccessLevel, NetworkProtocol, PodSecurityLevel, ServiceAccountIdentity } from '../../lib';
 import {
   NamespaceRenderOptions, NETWORK_POLICY_NAMES, renderNamespaceAccessObjects, renderNamespaceObjects, renderPodIdentityAgentPolicy,
 } from '../../lib/manifests/namespace-objects';
 import { MANY_NAMESPACES, WARNINGS } from '../../lib/private/defaults';
-import { fastApp } from '../fixtures';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { fastApp, warningsOf } from '../fixtures';
 import { validateAgainstSchema } from './k8s-schema';
 
 const MANAGED = { 'app.kubernetes.io/managed-by': 'cdk-hardened-eks' };
@@ -19,6 +20,9 @@ const DEFAULT_RENDER: NamespaceRenderOptions = {
   allowEgressToNamespaces: [],
   allowEgress: [],
   allowPodIdentityAgent: false,
+  allowLoadBalancers: false,
+  allowNodePorts: false,
+  allowIngress: false,
   additionalVolumeTypes: [],
   allowedImageRegistries: ['111122223333.dkr.ecr.eu-west-1.amazonaws.com'],
   requireImageDigests: false,
@@ -37,6 +41,9 @@ const EVERY_OPTION_ON: NamespaceRenderOptions = {
   allowEgressToNamespaces: ['payments'],
   allowEgress: [{ cidr: '0.0.0.0/0', except: ['169.254.169.254/32'], ports: [443], protocol: 'TCP' }],
   allowPodIdentityAgent: true,
+  allowLoadBalancers: true,
+  allowNodePorts: true,
+  allowIngress: true,
   additionalVolumeTypes: ['emptyDir'],
   requireImageDigests: true,
   quota: { ...DEFAULT_RENDER.quota, 'services.loadbalancers': undefined as any, 'services.nodeports': undefined as any },
@@ -88,6 +95,9 @@ describe('renderNamespaceObjects', () => {
           'cdk-hardened-eks.io/allowed-volume-types': '',
           'cdk-hardened-eks.io/allowed-registries': '111122223333.dkr.ecr.eu-west-1.amazonaws.com',
           'cdk-hardened-eks.io/require-image-digests': 'false',
+          'cdk-hardened-eks.io/allow-load-balancers': 'false',
+          'cdk-hardened-eks.io/allow-node-ports': 'false',
+          'cdk-hardened-eks.io/allow-ingress': 'false',
         },
       },
     });
@@ -168,6 +178,9 @@ describe('renderNamespaceObjects', () => {
       'cdk-hardened-eks.io/allowed-volume-types': 'emptyDir',
       'cdk-hardened-eks.io/allowed-registries': '111122223333.dkr.ecr.eu-west-1.amazonaws.com',
       'cdk-hardened-eks.io/require-image-digests': 'true',
+      'cdk-hardened-eks.io/allow-load-balancers': 'true',
+      'cdk-hardened-eks.io/allow-node-ports': 'true',
+      'cdk-hardened-eks.io/allow-ingress': 'true',
     });
   });
 
@@ -183,6 +196,9 @@ describe('renderNamespaceObjects', () => {
     ['allowEgress', { allowEgress: [] }, (o) => policy(o, 'allow-egress')],
     ['Pod Identity agent', { allowPodIdentityAgent: false }, (o) => policy(o, 'allow-pod-identity-agent')],
     ['additionalVolumeTypes', { additionalVolumeTypes: [] }, (o) => o[0].metadata.annotations['cdk-hardened-eks.io/allowed-volume-types']],
+    ['allowIngress', { allowIngress: false }, (o) => o[0].metadata.annotations['cdk-hardened-eks.io/allow-ingress']],
+    ['allowLoadBalancers (admission)', { allowLoadBalancers: false }, (o) => o[0].metadata.annotations['cdk-hardened-eks.io/allow-load-balancers']],
+    ['allowNodePorts (admission)', { allowNodePorts: false }, (o) => o[0].metadata.annotations['cdk-hardened-eks.io/allow-node-ports']],
     ['quota.allowLoadBalancers / allowNodePorts', { quota: DEFAULT_RENDER.quota }, (o) => o.find((x) => x.kind === 'ResourceQuota').spec.hard],
   ];
   function policy(objects: any[], name: string): unknown {
@@ -322,6 +338,21 @@ describe('HardenedEksCluster.addNamespace', () => {
     expect(earlyManifest.DependsOn).toContain(stack.resolve((b.manifest.node.defaultChild as any).logicalId));
   });
 
+  test('ingress, load balancers, node ports and ADMIN access are explicit, warned choices', () => {
+    const stack = new Stack(fastApp(), 'Test');
+    const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false });
+    cluster.addNamespace('open', { allowIngress: true, quota: { allowLoadBalancers: true, allowNodePorts: true } });
+    cluster.addNamespace('closed');
+    cluster.grantNamespaceAccess('Lead', iam.Role.fromRoleName(stack, 'Lead', 'leads'), 'closed', NamespaceAccessLevel.ADMIN);
+    Template.fromStack(stack);
+    const warnings = warningsOf(stack);
+    for (const id of [WARNINGS.namespaceIngress, WARNINGS.namespaceLoadBalancers, WARNINGS.namespaceNodePorts, WARNINGS.namespaceAdminAccess]) {
+      expect({ id, count: warnings.filter((w) => w.includes(id)).length }).toEqual({ id, count: 1 });
+    }
+    expect(warnings.find((w) => w.includes(WARNINGS.namespaceIngress))).toContain('Namespace open accepts Ingresses');
+    expect(warnings.find((w) => w.includes(WARNINGS.namespaceAdminAccess))).toContain('ADMIN in closed');
+  });
+
   test('baseline is an explicit, warned choice', () => {
     const { stack, template, cluster } = build({ podSecurity: PodSecurityLevel.BASELINE });
     const [ns] = objectsOf(stack, template, cluster.node.findChild('Namespace-team-a') as any);
@@ -343,6 +374,9 @@ describe('HardenedEksCluster.addNamespace', () => {
       'cdk-hardened-eks.io/allowed-volume-types': 'emptyDir',
       'cdk-hardened-eks.io/allowed-registries': 'registry.example.com/team-a',
       'cdk-hardened-eks.io/require-image-digests': 'true',
+      'cdk-hardened-eks.io/allow-load-balancers': 'true',
+      'cdk-hardened-eks.io/allow-node-ports': 'true',
+      'cdk-hardened-eks.io/allow-ingress': 'false',
     });
     expect(objects.some((o) => o.metadata.name === 'allow-same-namespace')).toBe(true);
     expect(objects.find((o) => o.kind === 'ResourceQuota').spec.hard).toEqual({

@@ -17,6 +17,8 @@ export const KIND_DECLARATIONS: Record<string, { file: string; iface: string }> 
   PodTemplate: { file: 'v1/PodTemplate.d.ts', iface: 'IPodTemplate' },
   ReplicationController: { file: 'v1/ReplicationController.d.ts', iface: 'IReplicationController' },
   Namespace: { file: 'v1/Namespace.d.ts', iface: 'INamespace' },
+  Service: { file: 'v1/Service.d.ts', iface: 'IService' },
+  Ingress: { file: 'networking.k8s.io/v1/Ingress.d.ts', iface: 'IIngress' },
   Deployment: { file: 'apps/v1/Deployment.d.ts', iface: 'IDeployment' },
   ReplicaSet: { file: 'apps/v1/ReplicaSet.d.ts', iface: 'IReplicaSet' },
   StatefulSet: { file: 'apps/v1/StatefulSet.d.ts', iface: 'IStatefulSet' },

@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { defineBasicExample } from '../../examples/basic';
-import { ClusterEndpointAccess, HardenedEksCluster, HardenedNodeGroup, InstanceMetadataAccess, PodSecurityLevel } from '../../lib';
+import { ClusterEndpointAccess, HardenedEksCluster, HardenedNodeGroup, InstanceMetadataAccess, NamespaceAccessLevel, PodSecurityLevel } from '../../lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { buildReport, HardeningReport, renderHtml } from '../../lib/report/hardening-report';
 import { CONTROLS } from '../../lib/report/controls';
 import { factsOf } from '../../lib/report/facts';
@@ -134,4 +135,16 @@ describe('buildReport', () => {
     const facts = factsOf(new Stack(), '<script>');
     expect(renderHtml(buildReport('<b>', [facts], []))).not.toContain('<script>');
   });
+});
+
+test('opening a namespace to ingress or load balancers weakens Network-exposure; an ADMIN grant weakens 4.5.1; closed namespaces enforce both', () => {
+  const statuses = (open: boolean) => synthReport((app) => {
+    const stack = new Stack(app, 'Test');
+    const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false });
+    cluster.addNamespace('team-a', open ? { allowIngress: true, quota: { allowLoadBalancers: true } } : {});
+    if (open) { cluster.grantNamespaceAccess('Lead', iam.Role.fromRoleName(stack, 'Lead', 'leads'), 'team-a', NamespaceAccessLevel.ADMIN); }
+    return stack;
+  }).json.controls.filter((c) => ['Network-exposure', '4.5.1'].includes(c.id)).map((c) => `${c.id}: ${c.status}`);
+  expect(statuses(true)).toEqual(['4.5.1: weakened', 'Network-exposure: weakened']);
+  expect(statuses(false)).toEqual(['4.5.1: enforced-by-default', 'Network-exposure: enforced-by-default']);
 });
