@@ -623,8 +623,8 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     if (level === NamespaceAccessLevel.ADMIN) {
       factsOf(this).namespaceAdminGrants++;
       Annotations.of(this).addWarningV2(WARNINGS.namespaceAdminAccess,
-        `grantNamespaceAccess(${id}) gives ADMIN in ${namespace}: the role may change RBAC there and create NetworkPolicies that open traffic. ` +
-        'VIEW or EDIT keep the namespace\'s baseline out of its reach.');
+        `grantNamespaceAccess(${id}) gives ADMIN in ${namespace}: the role may add Roles, RoleBindings and NetworkPolicies of its own there, ` +
+        'and NetworkPolicies that open traffic (the library\'s own baseline objects stay out of its reach). VIEW or EDIT add none.');
       // Everything in the namespace, RBAC included: the EKS access policy, scoped to the namespace.
       (entry.accessPolicies as eks.CfnAccessEntry.AccessPolicyProperty[]).push({
         policyArn: namespaceAccessPolicy(level, namespace).policy,
@@ -712,9 +712,13 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
   /** The ValidatingAdmissionPolicies and their bindings, created with the first namespace. */
   private admissionPolicyManifest(): eks.KubernetesManifest {
     if (!this.admissionPolicy) {
+      // The role that applies the library's manifests is the one identity (beside kube-system's
+      // controllers and EKS) that may change a namespace's baseline.
+      const stack = Stack.of(this);
+      const applier = this.cluster.kubectlProvider!.role!;
       this.admissionPolicy = new eks.KubernetesManifest(this, 'AdmissionPolicy', {
         cluster: this.cluster,
-        manifest: renderAdmissionPolicies(),
+        manifest: renderAdmissionPolicies({ applierSessionPrefix: `arn:${stack.partition}:sts::${stack.account}:assumed-role/${applier.roleName}/` }),
         overwrite: true,
         // A fixed set of policy names: an update converges without `kubectl apply --prune`, whose
         // default allow-list would leave admission policies alone anyway.

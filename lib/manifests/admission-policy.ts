@@ -334,9 +334,60 @@ export const INGRESS_POLICY = {
   ] as readonly PolicyValidation[],
 };
 
+/** The label value every object of the library carries (`app.kubernetes.io/managed-by`). */
+const MANAGED_BY = Object.entries(MANAGED_BY_LABEL)[0];
+
+/**
+ * Usernames that may change or delete the objects the library puts into a namespace, in CEL:
+ * sessions of the role that applies the library's manifests (EKS names an IAM role's requests
+ * `arn:<partition>:sts::<account>:assumed-role/<role name>/<session>`), the controllers in
+ * kube-system (the namespace controller empties a namespace that is being deleted) and EKS's own
+ * components.
+ */
+function baselineMaintainers(applierSessionPrefix: string): string {
+  return `request.userInfo.username.startsWith('${applierSessionPrefix}')`
+    + " || request.userInfo.username.startsWith('system:serviceaccount:kube-system:')"
+    + " || request.userInfo.username in ['system:kube-controller-manager', 'system:apiserver']"
+    + " || request.userInfo.username.startsWith('eks:')";
+}
+
+/**
+ * The policy that keeps a namespace's baseline in place: the NetworkPolicies, ResourceQuota,
+ * LimitRange, Roles, RoleBindings and ServiceAccounts the library applied (they carry its
+ * managed-by label) cannot be updated or deleted by anyone else, at any access level, ADMIN
+ * included. A tenant can still add objects of its own.
+ */
+export function baselinePolicy(applierSessionPrefix: string): {
+  policyName: string;
+  operations: string[];
+  resources: Array<{ apiGroups: string[]; resources: string[] }>;
+  matchConditions: Array<{ name: string; expression: string }>;
+  validations: PolicyValidation[];
+} {
+  return {
+    policyName: `${ADMISSION_POLICY_NAME}-baseline`,
+    operations: ['UPDATE', 'DELETE'],
+    resources: [
+      { apiGroups: [''], resources: ['serviceaccounts', 'resourcequotas', 'limitranges'] },
+      { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'] },
+      { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'] },
+    ],
+    matchConditions: [{
+      name: 'applied-by-the-library',
+      expression: `has(oldObject.metadata.labels) && '${MANAGED_BY[0]}' in oldObject.metadata.labels`
+        + ` && oldObject.metadata.labels['${MANAGED_BY[0]}'] == '${MANAGED_BY[1]}'`,
+    }],
+    validations: [{
+      expression: baselineMaintainers(applierSessionPrefix),
+      messageExpression: "oldObject.kind + ' ' + oldObject.metadata.name + ' is part of the namespace baseline of cdk-hardened-eks:"
+        + " only the library\\'s deployments change or delete it'",
+    }],
+  };
+}
+
 /** A policy and its binding, bound to the namespaces the library labels. */
 function policyAndBinding(name: string, resources: ReadonlyArray<{ apiGroups: string[]; apiVersions?: string[]; resources: string[] }>,
-  spec: Record<string, unknown>): Record<string, unknown>[] {
+  spec: Record<string, unknown>, operations: string[] = ['CREATE', 'UPDATE']): Record<string, unknown>[] {
   return [
     {
       apiVersion: 'admissionregistration.k8s.io/v1',
@@ -346,7 +397,7 @@ function policyAndBinding(name: string, resources: ReadonlyArray<{ apiGroups: st
         failurePolicy: 'Fail',
         matchConstraints: {
           resourceRules: resources.map((r) => ({
-            apiGroups: [...r.apiGroups], apiVersions: [...(r.apiVersions ?? ['v1'])], operations: ['CREATE', 'UPDATE'], resources: [...r.resources],
+            apiGroups: [...r.apiGroups], apiVersions: [...(r.apiVersions ?? ['v1'])], operations: [...operations], resources: [...r.resources],
           })),
         },
         ...spec,
@@ -370,8 +421,15 @@ function policyAndBinding(name: string, resources: ReadonlyArray<{ apiGroups: st
   ];
 }
 
+/** Who applies the library's manifests: the session-name prefix of its role's requests. */
+export interface PolicyRenderOptions {
+  /** `arn:<partition>:sts::<account>:assumed-role/<role name>/` of the kubectl provider's role. */
+  readonly applierSessionPrefix: string;
+}
+
 /** The policies and their bindings, a policy first and its binding after it. */
-export function renderAdmissionPolicies(): Record<string, unknown>[] {
+export function renderAdmissionPolicies(options: PolicyRenderOptions): Record<string, unknown>[] {
+  const baseline = baselinePolicy(options.applierSessionPrefix);
   return [
     ...POLICY_SHAPES.flatMap((shape) => policyAndBinding(shape.policyName, shape.resources, {
       matchConditions: policyMatchConditions(shape),
@@ -381,5 +439,9 @@ export function renderAdmissionPolicies(): Record<string, unknown>[] {
     ...[SERVICE_POLICY, INGRESS_POLICY].flatMap((policy) => policyAndBinding(policy.policyName, policy.resources, {
       validations: policy.validations.map((v) => ({ ...v, reason: 'Forbidden' })),
     })),
+    ...policyAndBinding(baseline.policyName, baseline.resources, {
+      matchConditions: baseline.matchConditions,
+      validations: baseline.validations.map((v) => ({ ...v, reason: 'Forbidden' })),
+    }, baseline.operations),
   ];
 }

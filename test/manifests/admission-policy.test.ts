@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import {
-  ADMISSION_LABEL_KEY, ADMISSION_POLICY_NAME, INGRESS_POLICY, NAMESPACE_VARIABLES, POLICY_SHAPES, SERVICE_POLICY, policyMatchConditions, policyValidations, policyVariables,
+  ADMISSION_LABEL_KEY, ADMISSION_POLICY_NAME, baselinePolicy, INGRESS_POLICY, NAMESPACE_VARIABLES, POLICY_SHAPES, SERVICE_POLICY, policyMatchConditions, policyValidations, policyVariables,
   renderAdmissionPolicies, VOLUME_TYPES,
 } from '../../lib/manifests/admission-policy';
 import { admit, AdmissionParams, admitWith, bufbuild, Evaluator, marcbachmann, shapeOf } from './cel-harness';
@@ -11,6 +11,8 @@ import { validateAgainstSchema } from './k8s-schema';
 
 const FIXTURES = path.join(__dirname, '..', 'testdata', 'psa-fixtures', 'restricted', 'v1.37');
 const REGISTRY = '111122223333.dkr.ecr.eu-west-1.amazonaws.com';
+/** The session prefix of the role that applies the library's manifests, as the cluster renders it. */
+const APPLIER = 'arn:aws:sts::111122223333:assumed-role/Test-ClusterKubectlProviderRole-ABC123/';
 const PARAMS: AdmissionParams = { allowedRegistries: REGISTRY, allowedVolumes: '', requireDigests: 'false' };
 const EVALUATORS: Array<[string, Evaluator]> = [['@bufbuild/cel', bufbuild], ['@marcbachmann/cel-js', marcbachmann]];
 
@@ -72,7 +74,7 @@ function wrap(kind: string, pod: any): any {
 const KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController', 'CronJob', 'PodTemplate'];
 
 describe('the rendered policies', () => {
-  const objects = renderAdmissionPolicies() as any[];
+  const objects = renderAdmissionPolicies({ applierSessionPrefix: APPLIER }) as any[];
   const policies = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicy');
   const bindings = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding');
 
@@ -81,7 +83,7 @@ describe('the rendered policies', () => {
   });
 
   test('one policy and one binding per shape, under fixed names that start with the name denials quote', () => {
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([...POLICY_SHAPES, SERVICE_POLICY, INGRESS_POLICY].flatMap((p) => [
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([...POLICY_SHAPES, SERVICE_POLICY, INGRESS_POLICY, baselinePolicy(APPLIER)].flatMap((p) => [
       `ValidatingAdmissionPolicy/${p.policyName}`, `ValidatingAdmissionPolicyBinding/${p.policyName}`,
     ]));
     expect(POLICY_SHAPES.map((s) => s.policyName)).toEqual([
@@ -112,11 +114,12 @@ describe('the rendered policies', () => {
       ['/services'],
       ['gateway.networking.k8s.io/gateways', 'gateway.networking.k8s.io/grpcroutes', 'gateway.networking.k8s.io/httproutes',
         'gateway.networking.k8s.io/tcproutes', 'gateway.networking.k8s.io/tlsroutes', 'gateway.networking.k8s.io/udproutes', 'networking.k8s.io/ingresses'],
+      ['/limitranges', '/resourcequotas', '/serviceaccounts', 'networking.k8s.io/networkpolicies', 'rbac.authorization.k8s.io/rolebindings', 'rbac.authorization.k8s.io/roles'],
     ]);
     for (const policy of policies) {
       for (const rule of policy.spec.matchConstraints.resourceRules) {
         expect(rule.apiVersions).toEqual(rule.apiGroups[0] === 'gateway.networking.k8s.io' ? ['*'] : ['v1']);
-        expect(rule.operations).toEqual(['CREATE', 'UPDATE']);
+        expect(rule.operations).toEqual(policy.metadata.name.endsWith('-baseline') ? ['UPDATE', 'DELETE'] : ['CREATE', 'UPDATE']);
       }
     }
   });
@@ -523,5 +526,78 @@ describe('the Service and ingress policies type-check against the 1.36 types', (
       expect(types).toEqual(['bool', 'string']);
     }
     expect(e.check('object.spec.externalIP').valid).toBe(false);
+  });
+});
+
+describe.each(EVALUATORS)('the namespace baseline, evaluated with %s', (_name, evaluate) => {
+  const policy = baselinePolicy(APPLIER);
+  const managed = { 'app.kubernetes.io/managed-by': 'cdk-hardened-eks' };
+  const baselineObjects = [
+    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace: 'team-a', labels: managed }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
+    { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'cdk-hardened-eks-quota', namespace: 'team-a', labels: managed }, spec: { hard: { pods: '50' } } },
+    { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'cdk-hardened-eks-limits', namespace: 'team-a', labels: managed }, spec: { limits: [] } },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'cdk-hardened-eks-view', namespace: 'team-a', labels: managed }, rules: [] },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'team-a', labels: managed }, automountServiceAccountToken: false },
+  ];
+  const decide = (operation: 'UPDATE' | 'DELETE', oldObject: any, username: string, object: any = operation === 'DELETE' ? null : oldObject) =>
+    admitWith(evaluate, policy, object, {}, { operation, oldObject, username });
+
+  test.each(['UPDATE', 'DELETE'] as const)('a tenant (even at ADMIN) cannot %s what the library applied', (operation) => {
+    for (const object of baselineObjects) {
+      expect(decide(operation, object, 'arn:aws:sts::111122223333:assumed-role/TeamALead/lead')).toEqual([
+        `${object.kind} ${object.metadata.name} is part of the namespace baseline of cdk-hardened-eks: only the library's deployments change or delete it`,
+      ]);
+      expect(decide(operation, object, 'system:serviceaccount:team-a:app')).toHaveLength(1);
+    }
+  });
+
+  test('relabelling does not escape: the check reads the object as it was', () => {
+    const [policyObject] = baselineObjects;
+    const relabelled = { ...policyObject, metadata: { ...policyObject.metadata, labels: {} }, spec: { podSelector: {}, policyTypes: [] } };
+    expect(decide('UPDATE', policyObject, 'arn:aws:sts::111122223333:assumed-role/TeamALead/lead', relabelled)).toHaveLength(1);
+  });
+
+  test("the library's deployments, kube-system's controllers and EKS may", () => {
+    for (const username of [`${APPLIER}1700000000000`, 'system:serviceaccount:kube-system:namespace-controller', 'system:kube-controller-manager', 'eks:addon-manager']) {
+      for (const object of baselineObjects) {
+        expect(decide('DELETE', object, username)).toEqual([]);
+      }
+    }
+  });
+
+  test('a look-alike role name or another account is not the applier', () => {
+    for (const username of [
+      'arn:aws:sts::111122223333:assumed-role/Test-ClusterKubectlProviderRole-ABC1234/x',
+      'arn:aws:sts::999988887777:assumed-role/Test-ClusterKubectlProviderRole-ABC123/x',
+      'system:serviceaccount:kube-systemx:foo',
+    ]) {
+      expect(decide('DELETE', baselineObjects[0], username)).toHaveLength(1);
+    }
+  });
+
+  test("a tenant's own objects are not the policy's business", () => {
+    const own = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-web', namespace: 'team-a', labels: { app: 'web' } }, spec: { podSelector: {} } };
+    expect(decide('DELETE', own, 'arn:aws:sts::111122223333:assumed-role/TeamALead/lead')).toEqual([]);
+    expect(decide('UPDATE', { ...own, metadata: { name: 'x', namespace: 'team-a' } }, 'arn:aws:sts::111122223333:assumed-role/TeamALead/lead')).toEqual([]);
+  });
+});
+
+describe('the baseline policy type-checks against the 1.36 types', () => {
+  const { declarations, roots } = readKubernetesTypes(['NetworkPolicy', 'Role', 'ServiceAccount']);
+  const strictHas = (expression: string) => expression.replace(/has\(([A-Za-z_][\w.]*)\)/g, '(has($1) && $1 == $1)');
+  test.each(['NetworkPolicy', 'Role', 'ServiceAccount'])('%s', (kind) => {
+    const env = typedEnvironment(declarations)
+      .registerType('UserInfo', { fields: { username: 'string', groups: 'list<string>' } })
+      .registerType('AdmissionRequest', { fields: { operation: 'string', userInfo: 'UserInfo' } })
+      .registerVariable('request', 'AdmissionRequest')
+      .registerVariable('object', roots[kind])
+      .registerVariable('oldObject', roots[kind]);
+    const policy = baselinePolicy(APPLIER);
+    const typeOf = (x: string) => {
+      const result = env.check(strictHas(x));
+      return result.valid ? result.type : `invalid: ${result.error?.message.split('\n')[0]}`;
+    };
+    expect(policy.matchConditions.map((c) => typeOf(c.expression))).toEqual(['bool']);
+    expect(policy.validations.map((v) => [typeOf(v.expression), typeOf(v.messageExpression)])).toEqual([['bool', 'string']]);
   });
 });

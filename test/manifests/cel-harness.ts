@@ -95,8 +95,10 @@ export interface AdmissionParams {
 
 /** An admission request: CREATE by default, or an UPDATE from `oldObject`. */
 export interface AdmissionRequest {
-  readonly operation?: 'CREATE' | 'UPDATE';
+  readonly operation?: 'CREATE' | 'UPDATE' | 'DELETE';
   readonly oldObject?: unknown;
+  /** Who makes the request. */
+  readonly username?: string;
 }
 
 /** The Namespace object the policy reads its settings from. */
@@ -143,7 +145,7 @@ export function admitWith(evaluate: Evaluator, policy: PolicyExpressions, object
   const bindings = () => ({
     object,
     oldObject: request.oldObject ?? null,
-    request: { operation: request.operation ?? 'CREATE' },
+    request: { operation: request.operation ?? 'CREATE', userInfo: { username: request.username ?? 'arn:aws:sts::111122223333:assumed-role/Developer/alice' } },
     namespaceObject: namespaceObject(params),
     variables,
   });

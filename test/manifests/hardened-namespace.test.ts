@@ -292,6 +292,15 @@ describe('HardenedEksCluster.addNamespace', () => {
     expect(manyWarnings(other)).toBe(1);
   });
 
+  test('the baseline policy names the kubectl provider\'s role sessions of this account and partition as the one tenant-side maintainer', () => {
+    const { stack, template, cluster } = build();
+    const policyManifest = template.toJSON().Resources[stack.resolve((cluster.node.findChild('AdmissionPolicy').node.defaultChild as any).logicalId)];
+    const text = JSON.stringify(policyManifest.Properties.Manifest);
+    const roleId = stack.resolve((cluster.cluster.kubectlProvider!.role!.node.defaultChild as any).logicalId);
+    expect(text).toContain('cdk-hardened-eks-workload-security-baseline');
+    expect(text).toContain(`request.userInfo.username.startsWith('arn:",{"Ref":"AWS::Partition"},":sts::",{"Ref":"AWS::AccountId"},":assumed-role/",{"Ref":"${roleId}"},"/')`);
+  });
+
   test('each namespace manifest is applied after the admission policy, with kubectl apply', () => {
     const { stack, template, cluster } = build();
     const policyId = stack.resolve((cluster.node.findChild('AdmissionPolicy').node.defaultChild as any).logicalId);
