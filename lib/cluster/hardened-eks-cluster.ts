@@ -194,6 +194,15 @@ export interface HardenedEksClusterProps {
   readonly podIdentityAgentAddonVersion?: string;
 
   /**
+   * Repository prefixes in the account's regional ECR registry that every namespace may pull
+   * images from beside its own repositories (`<registry>/<namespace>/...`), for example
+   * `['base-images']`. A namespace's `allowedImageRegistries` replaces both.
+   *
+   * @default - none: each namespace pulls only from its own repositories
+   */
+  readonly sharedImageRepositories?: string[];
+
+  /**
    * Whether the cluster gets persistent storage: the `aws-ebs-csi-driver` managed add-on with its
    * own Pod Identity role, and one default StorageClass `encrypted-gp3` that encrypts every volume
    * with a customer managed key of its own. Namespaces still allow `persistentVolumeClaim`
@@ -279,6 +288,9 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
   /** The cluster's Kubernetes minor version, for example '1.36'. */
   public readonly kubernetesVersion: string;
 
+  /** Repository prefixes in the account's ECR registry that every namespace may pull from. */
+  public readonly sharedImageRepositories: string[];
+
   /** The default node group, unless `defaultNodeGroup` is false. */
   public readonly defaultNodeGroup?: HardenedNodeGroup;
 
@@ -322,6 +334,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     });
     this.clusterName = clusterName;
     this.kubernetesVersion = version.version;
+    this.sharedImageRepositories = [...(props.sharedImageRepositories ?? [])];
 
     this.validate(props, version, endpointAccess);
 
@@ -514,6 +527,12 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     checkAddonVersion(problems, 'coreDnsAddonVersion', props.coreDnsAddonVersion);
     checkAddonVersion(problems, 'kubeProxyAddonVersion', props.kubeProxyAddonVersion);
     checkAddonVersion(problems, 'podIdentityAgentAddonVersion', props.podIdentityAgentAddonVersion);
+    for (const repository of props.sharedImageRepositories ?? []) {
+      if (!Token.isUnresolved(repository) && !/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/.test(repository)) {
+        problems.add('sharedImageRepositories', repository,
+          "Each entry is a repository prefix in the account's ECR registry, without the registry, a leading or trailing '/', or a tag, for example 'base-images' or 'platform/tools'.");
+      }
+    }
     if (props.storage === false && props.storageOptions !== undefined) {
       problems.add('storageOptions', 'options with storage: false',
         'There is no storage to apply them to. Remove storageOptions, or leave storage on.');

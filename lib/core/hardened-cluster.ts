@@ -23,4 +23,10 @@ export interface IHardenedCluster extends IConstruct {
 
   /** The cluster's IAM OIDC provider, for IRSA. */
   readonly openIdConnectProvider: iam.IOidcProvider;
+
+  /**
+   * Repository prefixes in the account's regional ECR registry that every namespace may pull from
+   * beside its own (`<registry>/<namespace>/...`), for example `base-images`.
+   */
+  readonly sharedImageRepositories: string[];
 }

@@ -151,10 +151,12 @@ export interface HardenedNamespaceOptions {
    */
   readonly additionalVolumeTypes?: string[];
   /**
-   * Registry prefixes images may come from ('111122223333.dkr.ecr.eu-west-1.amazonaws.com',
-   * 'registry.example.com/team-a').
+   * Registry prefixes images may come from ('111122223333.dkr.ecr.eu-west-1.amazonaws.com/team-a',
+   * 'registry.example.com/team-a'). An image matches a prefix when it starts with the prefix and
+   * a '/'.
    *
-   * @default - the stack account's ECR registry in the stack region
+   * @default - the namespace's own repositories in the stack account's ECR registry in the stack
+   * region (`<registry>/<namespace>/...`), and the cluster's `sharedImageRepositories` there
    */
   readonly allowedImageRegistries?: string[];
   /**
@@ -342,9 +344,13 @@ export class HardenedNamespace extends Construct {
         problems.add('additionalVolumeTypes', type, "Use a Kubernetes volume type as written in a Pod spec, for example 'emptyDir' or 'persistentVolumeClaim'.");
       }
     }
-    const registries = props.allowedImageRegistries ?? [`${stack.account}.dkr.ecr.${stack.region}.${stack.urlSuffix}`];
+    // By default a tenant runs its own images only: the node role can pull every repository of the
+    // account, so without a per-namespace prefix one tenant could run another's images.
+    const ecr = `${stack.account}.dkr.ecr.${stack.region}.${stack.urlSuffix}`;
+    const registries = props.allowedImageRegistries
+      ?? [`${ecr}/${name}`, ...props.cluster.sharedImageRepositories.map((repository) => `${ecr}/${repository}`)];
     if (registries.length === 0) {
-      problems.add('allowedImageRegistries', '[]', 'Name at least one registry, or leave allowedImageRegistries unset for the account\'s ECR registry.');
+      problems.add('allowedImageRegistries', '[]', 'Name at least one registry, or leave allowedImageRegistries unset for the namespace\'s own ECR repositories.');
     }
     for (const registry of registries) {
       if (!Token.isUnresolved(registry) && !REGISTRY.test(registry)) {

@@ -303,6 +303,23 @@ describe('checks beyond Pod Security, with both evaluators', () => {
       }
     });
 
+    test('with the per-namespace default, a tenant runs its own and the shared repositories only, not another tenant\'s', () => {
+      const scoped = { ...PARAMS, allowedRegistries: `${REGISTRY}/team-a,${REGISTRY}/base-images` };
+      for (const [image, admitted] of [
+        [`${REGISTRY}/team-a/api:1.2`, true],
+        [`${REGISTRY}/team-a/tools/cli:3`, true],
+        [`${REGISTRY}/base-images/distroless:12`, true],
+        [`${REGISTRY}/team-b/api:1.2`, false],
+        [`${REGISTRY}/team-a-evil/api:1.2`, false],
+        [`${REGISTRY}/team-aa/api:1.2`, false],
+        [`${REGISTRY}/api:1.2`, false],
+      ] as const) {
+        const pod = base();
+        for (const c of [...pod.spec.containers, ...(pod.spec.initContainers ?? [])]) { c.image = image; }
+        expect({ image, denials: admit(evaluate, pod, scoped).filter((d) => d.includes('registry')).length }).toEqual({ image, denials: admitted ? 0 : 1 });
+      }
+    });
+
     test('digests are accepted, and required where the namespace asks for them', () => {
       const digest = `${REGISTRY}/app@sha256:${'a'.repeat(64)}`;
       const pod = base();

@@ -316,13 +316,35 @@ describe('HardenedEksCluster.addNamespace', () => {
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('v1.36');
   });
 
-  test('the default registry is the stack account\'s ECR registry in the stack region', () => {
+  test('by default a namespace pulls only from its own repositories in the stack account\'s ECR registry, plus the cluster\'s shared ones', () => {
+    const registriesOf = (clusterProps: Record<string, unknown>) => {
+      const stack = new Stack(fastApp(), 'Test', { env: { account: '111122223333', region: 'eu-west-1' } });
+      const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false, ...clusterProps });
+      const ns = cluster.addNamespace('team-a');
+      return stack.resolve((ns.objects[0] as any).metadata.annotations['cdk-hardened-eks.io/allowed-registries']);
+    };
+    const ecr = ['111122223333.dkr.ecr.eu-west-1.', { Ref: 'AWS::URLSuffix' }];
+    expect(registriesOf({})).toEqual({ 'Fn::Join': ['', [...ecr, '/team-a']] });
+    expect(registriesOf({ sharedImageRepositories: ['base-images', 'platform/tools'] })).toEqual({
+      'Fn::Join': ['', [...ecr, '/team-a,111122223333.dkr.ecr.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/base-images,111122223333.dkr.ecr.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/platform/tools']],
+    });
+  });
+
+  test('an environment-agnostic stack names the registry with deploy-time account and region', () => {
     const { template } = build();
-    const configMap = (Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as any[])
+    const namespaceManifest = (Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as any[])
       .map((r) => JSON.stringify(r.Properties.Manifest)).find((m) => m.includes('cdk-hardened-eks.io/allowed-registries'))!;
-    expect(configMap).toContain('{"Ref":"AWS::AccountId"}');
-    expect(configMap).toContain('.dkr.ecr.');
-    expect(configMap).toContain('{"Ref":"AWS::Region"}');
+    expect(namespaceManifest).toContain('{"Ref":"AWS::AccountId"}');
+    expect(namespaceManifest).toContain('.dkr.ecr.');
+    expect(namespaceManifest).toContain('{"Ref":"AWS::Region"}');
+    expect(namespaceManifest).toMatch(/\{"Ref":"AWS::URLSuffix"\},"\/team-a\\/);
+  });
+
+  test('fails when a shared repository prefix is not one', () => {
+    for (const repository of ['/base', 'base/', 'Base', 'registry.example.com:5000/base', 'base:1', 'base//tools']) {
+      expect(() => new HardenedEksCluster(new Stack(fastApp(), 'Test'), 'Cluster', { sharedImageRepositories: [repository] }))
+        .toThrow(`sharedImageRepositories: received ${JSON.stringify(repository)}. Each entry is a repository prefix`);
+    }
   });
 
   test('a Pod Identity service account opens the agent address, an IRSA one does not; either order', () => {
