@@ -230,6 +230,7 @@ export function policyVariables(p: string): Array<{ name: string; expression: st
  * containers or volumes, and the field.
  */
 export function policyValidations(p: string): PolicyValidation[] {
+  const oldSpec = `oldObject${p.slice('object'.length)}`;
   const hostFlag = (field: string) => `(has(${p}.${field}) && ${p}.${field})`;
   const podSeLinux = `${p}.securityContext.seLinuxOptions`;
   const podSeLinuxBad = `has(${p}.securityContext) && has(${podSeLinux}) && !${SELINUX_OK(podSeLinux)}`;
@@ -266,6 +267,17 @@ export function policyValidations(p: string): PolicyValidation[] {
     {
       expression: `has(${p}.serviceAccountName) && ${p}.serviceAccountName != '' && ${p}.serviceAccountName != 'default'`,
       messageExpression: `${KIND} + ': spec.serviceAccountName must name a service account of its own, not the default one'`,
+    },
+    {
+      // A nodeName skips the scheduler (and with it taints and node selection). A Pod's nodeName is
+      // set by the scheduler's binding, so on update it may stay as it was; nothing may add one.
+      expression: `!has(${p}.nodeName) || ${p}.nodeName == '' || (request.operation == 'UPDATE' && has(${oldSpec}.nodeName) && ${oldSpec}.nodeName == ${p}.nodeName)`,
+      messageExpression: `${KIND} + ': spec.nodeName is refused; let the scheduler place the pod'`,
+    },
+    {
+      // system-node-critical and system-cluster-critical preempt anything, CoreDNS and the CNI included.
+      expression: `!has(${p}.priorityClassName) || !${p}.priorityClassName.startsWith('system-')`,
+      messageExpression: `${KIND} + ': spec.priorityClassName ' + ${p}.priorityClassName + ' is reserved for the cluster\\'s own components'`,
     },
     containerCheck('foreignImageContainers'),
     containerCheck('unpinnedImageContainers'),

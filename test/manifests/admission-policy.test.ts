@@ -152,8 +152,9 @@ describe('the rendered policies', () => {
     });
 
   test('one list of rules generates every policy: they differ only in the pod spec path', () => {
+    const oldSpec = (shape: typeof POLICY_SHAPES[number]) => `oldObject${shape.podSpec.slice('object'.length)}`;
     const generic = (shape: typeof POLICY_SHAPES[number]) => JSON.stringify([policyVariables(shape.podSpec), policyValidations(shape.podSpec)])
-      .split(shape.podSpec).join('<podSpec>');
+      .split(oldSpec(shape)).join('<oldPodSpec>').split(shape.podSpec).join('<podSpec>');
     for (const shape of POLICY_SHAPES) {
       expect(generic(shape)).toEqual(generic(POLICY_SHAPES[0]));
       expect(policyMatchConditions(shape)[0].expression).toBe(`request.operation != 'UPDATE' || ${shape.changed} != oldObject${shape.changed.slice('object'.length)}`);
@@ -361,6 +362,39 @@ describe('checks beyond Pod Security, with both evaluators', () => {
           'Pod base: seLinuxOptions may not set user, role or level, and type only container_t (containers: debug)',
         ]);
       }
+    });
+
+    test('spec.nodeName cannot be set to skip the scheduler, in any kind; a bound Pod keeps its node on update', () => {
+      for (const kind of KINDS) {
+        const pod = base();
+        pod.spec.nodeName = 'ip-10-0-1-23.eu-west-1.compute.internal';
+        expect(admit(evaluate, wrap(kind, pod), PARAMS)).toEqual([`${kind} base: spec.nodeName is refused; let the scheduler place the pod`]);
+      }
+      const bound = base();
+      bound.spec.nodeName = 'ip-10-0-1-23.eu-west-1.compute.internal';
+      const debugged = JSON.parse(JSON.stringify(bound));
+      debugged.spec.ephemeralContainers = [{ name: 'debug', image: `${REGISTRY}/sh:1`, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }];
+      expect(admit(evaluate, debugged, PARAMS, { operation: 'UPDATE', oldObject: bound })).toEqual([]);
+      const moved = JSON.parse(JSON.stringify(debugged));
+      moved.spec.nodeName = 'ip-10-0-9-99.eu-west-1.compute.internal';
+      expect(admit(evaluate, moved, PARAMS, { operation: 'UPDATE', oldObject: bound })).toHaveLength(1);
+      const deployment = wrap('Deployment', base());
+      const pinned = JSON.parse(JSON.stringify(deployment));
+      pinned.spec.template.spec.nodeName = 'ip-10-0-1-23.eu-west-1.compute.internal';
+      expect(admit(evaluate, pinned, PARAMS, { operation: 'UPDATE', oldObject: deployment })).toEqual(['Deployment base: spec.nodeName is refused; let the scheduler place the pod']);
+    });
+
+    test('system-* priority classes are refused (they preempt CoreDNS and the CNI); others pass', () => {
+      for (const priorityClassName of ['system-node-critical', 'system-cluster-critical']) {
+        for (const kind of ['Pod', 'DaemonSet', 'CronJob']) {
+          const pod = base();
+          pod.spec.priorityClassName = priorityClassName;
+          expect(admit(evaluate, wrap(kind, pod), PARAMS)).toEqual([`${kind} base: spec.priorityClassName ${priorityClassName} is reserved for the cluster's own components`]);
+        }
+      }
+      const pod = base();
+      pod.spec.priorityClassName = 'tenant-high';
+      expect(admit(evaluate, pod, PARAMS)).toEqual([]);
     });
 
     test('Bottlerocket\'s privileged SELinux types are refused, and the message says where', () => {
