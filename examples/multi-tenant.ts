@@ -1,6 +1,6 @@
 /**
- * A multi-tenant cluster: three hardened namespaces with different openings, a Pod Identity
- * workload identity, and namespace-scoped human access. Synthesize it with
+ * A multi-tenant cluster: three hardened namespaces with different openings, one of them on a
+ * node group dedicated to it, a Pod Identity workload identity, and namespace-scoped human access. Synthesize it with
  * `npx cdk synth --app "node -r ./scripts/register.js examples/multi-tenant.ts"`.
  */
 import { App, Stack, Validations } from 'aws-cdk-lib';
@@ -22,8 +22,11 @@ export function defineMultiTenantExample(app: App): Stack {
     quota: { requestsCpu: '8', limitsCpu: '16', requestsMemory: '16Gi', limitsMemory: '32Gi' },
   });
 
-  // Payments: talks to its card processor's range only, images pinned by digest, scratch space.
+  // Payments: on nodes of its own, talks to its card processor's range only, images pinned by
+  // digest, scratch space.
+  const pci = cluster.addNodeGroup('Pci', { dedicated: 'pci', minSize: 2, maxSize: 3 });
   cluster.addNamespace('payments', {
+    nodeGroups: [pci],
     allowIngressFromNamespaces: ['storefront'],
     allowEgress: [{ cidr: '203.0.113.0/24', ports: [443], protocol: NetworkProtocol.TCP }],
     additionalVolumeTypes: ['emptyDir'],

@@ -1,4 +1,4 @@
-import { MANAGED_BY_LABEL } from '../private/defaults';
+import { DEFAULT_TOLERATION_KEYS, MANAGED_BY_LABEL } from '../private/defaults';
 
 /**
  * The ValidatingAdmissionPolicies that close what Pod Security Admission leaves open, as plain
@@ -33,6 +33,8 @@ export const ADMISSION_ANNOTATIONS = {
   allowLoadBalancers: 'cdk-hardened-eks.io/allow-load-balancers',
   allowNodePorts: 'cdk-hardened-eks.io/allow-node-ports',
   allowIngress: 'cdk-hardened-eks.io/allow-ingress',
+  allowedTolerationKeys: 'cdk-hardened-eks.io/allowed-toleration-keys',
+  nodeSelectors: 'cdk-hardened-eks.io/node-selectors',
 } as const;
 
 /** `annotation 'key' of the request's namespace, or ''` in CEL. */
@@ -134,6 +136,16 @@ export const NAMESPACE_VARIABLES: ReadonlyArray<{ name: string; expression: stri
     name: 'requireDigests',
     expression: `${annotation(ADMISSION_ANNOTATIONS.requireDigests)} == 'true'`,
   },
+  {
+    name: 'allowedTolerationKeys',
+    expression: `${JSON.stringify(DEFAULT_TOLERATION_KEYS).replace(/"/g, "'").replace(/,/g, ', ')}`
+      + ` + (${annotation(ADMISSION_ANNOTATIONS.allowedTolerationKeys)} != '' ? ${annotation(ADMISSION_ANNOTATIONS.allowedTolerationKeys)}.split(',') : [])`,
+  },
+  {
+    // `key=value` labels of the node groups the namespace is bound to; a pod must select one.
+    name: 'nodeSelectors',
+    expression: `${annotation(ADMISSION_ANNOTATIONS.nodeSelectors)} != '' ? ${annotation(ADMISSION_ANNOTATIONS.nodeSelectors)}.split(',') : []`,
+  },
 ];
 
 /** The three container lists of a pod spec; only `containers` is required. */
@@ -221,6 +233,12 @@ export function policyVariables(p: string): Array<{ name: string; expression: st
     ...NAMESPACE_VARIABLES.map((v) => ({ ...v })),
     ...CONTAINER_CHECKS.map((check) => ({ name: check.variable, expression: containersWhere(p, check.offends) })),
     { name: 'hostPathVolumes', expression: volumesWhere(p, 'has(v.hostPath)') },
+    {
+      // Tolerations of a taint the namespace was not granted; one without a key tolerates every taint.
+      name: 'foreignTolerations',
+      expression: `has(${p}.tolerations) ? ${p}.tolerations.filter(t, !has(t.key) || t.key == '' || !(t.key in variables.allowedTolerationKeys))`
+        + ".map(t, has(t.key) && t.key != '' ? t.key : '(every taint)') : []",
+    },
     { name: 'disallowedVolumes', expression: volumesWhere(p, VOLUME_NOT_ALLOWED) },
   ];
 }
@@ -273,6 +291,17 @@ export function policyValidations(p: string): PolicyValidation[] {
       // set by the scheduler's binding, so on update it may stay as it was; nothing may add one.
       expression: `!has(${p}.nodeName) || ${p}.nodeName == '' || (request.operation == 'UPDATE' && has(${oldSpec}.nodeName) && ${oldSpec}.nodeName == ${p}.nodeName)`,
       messageExpression: `${KIND} + ': spec.nodeName is refused; let the scheduler place the pod'`,
+    },
+    {
+      expression: 'size(variables.foreignTolerations) == 0',
+      messageExpression: `${KIND} + ': tolerations of ' + variables.foreignTolerations.join(', ') + ' are refused; this namespace may tolerate '`
+        + " + variables.allowedTolerationKeys.join(', ')",
+    },
+    {
+      // A namespace bound to dedicated node groups runs there only.
+      expression: `size(variables.nodeSelectors) == 0 || (has(${p}.nodeSelector) && variables.nodeSelectors.exists(s,`
+        + ` s.split('=')[0] in ${p}.nodeSelector && ${p}.nodeSelector[s.split('=')[0]] == s.split('=')[1]))`,
+      messageExpression: `${KIND} + ': spec.nodeSelector must select one of this namespace\\'s node groups: ' + variables.nodeSelectors.join(' or ')`,
     },
     {
       // system-node-critical and system-cluster-critical preempt anything, CoreDNS and the CNI included.

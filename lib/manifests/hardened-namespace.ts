@@ -7,8 +7,9 @@ import {
 } from './namespace-objects';
 import { parseNonNegativeQuantity } from './quantity';
 import { IHardenedCluster } from '../core/hardened-cluster';
+import type { HardenedNodeGroup } from '../nodes/hardened-node-group';
 import { canonicalIpv4Cidr, cidrContains } from '../private/cidr';
-import { NAMESPACE_DEFAULTS, WARNINGS } from '../private/defaults';
+import { DEDICATED_NODE_KEY, NAMESPACE_DEFAULTS, WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
 import { factsOf } from '../report/facts';
 import { isDns1123Label } from '../private/names';
@@ -125,6 +126,25 @@ export interface HardenedNamespaceOptions {
    * @default false
    */
   readonly allowIngress?: boolean;
+
+  /**
+   * Node groups the namespace runs on, each created with `dedicated`: its pods must select one
+   * of them (`nodeSelector` with `cdk-hardened-eks.io/dedicated`) and may tolerate their taint,
+   * which the admission policies refuse in every other namespace.
+   *
+   * @default - none: the namespace's pods run on the shared node groups
+   */
+  readonly nodeGroups?: HardenedNodeGroup[];
+
+  /**
+   * Taint keys the namespace's pods may tolerate beyond the node-condition taints (not-ready,
+   * unreachable, disk, memory and PID pressure, unschedulable, network-unavailable) and the
+   * taint of its `nodeGroups`. Tolerating a taint lets pods onto nodes reserved for something
+   * else, so this leaves the warning `cdk-hardened-eks:namespaceTolerations`.
+   *
+   * @default - none
+   */
+  readonly allowedTolerationKeys?: string[];
   /**
    * Namespaces whose pods may connect to this namespace's pods.
    *
@@ -269,11 +289,14 @@ export class HardenedNamespace extends Construct {
     factsOf(props.cluster).namespaces.push({
       name: props.name, baseline: props.podSecurity === PodSecurityLevel.BASELINE, requireDigests: props.requireImageDigests === true,
       ingress: props.allowIngress === true, loadBalancers: props.quota?.allowLoadBalancers === true, nodePorts: props.quota?.allowNodePorts === true,
+      extraTolerations: (props.allowedTolerationKeys ?? []).length > 0,
     });
     const exposure: Array<[boolean | undefined, string, string]> = [
       [props.allowIngress, WARNINGS.namespaceIngress, 'accepts Ingresses and Gateway API routes (allowIngress): any ingress controller that watches it exposes the Services they name.'],
       [props.quota?.allowLoadBalancers, WARNINGS.namespaceLoadBalancers, 'may create Services of type LoadBalancer (quota.allowLoadBalancers): they can expose pods outside the VPC.'],
       [props.quota?.allowNodePorts, WARNINGS.namespaceNodePorts, 'may create Services of type NodePort (quota.allowNodePorts): they open a port on every node.'],
+      [(props.allowedTolerationKeys ?? []).length > 0, WARNINGS.namespaceTolerations,
+        `may tolerate the taints ${(props.allowedTolerationKeys ?? []).join(', ')} (allowedTolerationKeys): its pods may run on nodes reserved for something else.`],
     ];
     for (const [on, warning, what] of exposure) {
       if (on) { Annotations.of(this).addWarningV2(warning, `Namespace ${props.name} ${what}`); }
@@ -334,6 +357,16 @@ export class HardenedNamespace extends Construct {
         protocol: rule.protocol ?? NetworkProtocol.TCP,
       };
     });
+    for (const group of props.nodeGroups ?? []) {
+      if (group.dedicated === undefined) {
+        problems.add('nodeGroups', group.node.path, 'The node group is not dedicated to namespaces. Create it with dedicated: \'<name>\' so its nodes carry the label and taint the namespace binds to.');
+      }
+    }
+    for (const key of props.allowedTolerationKeys ?? []) {
+      if (!Token.isUnresolved(key) && !/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/.test(key)) {
+        problems.add('allowedTolerationKeys', key, "Each entry is a taint key such as 'example.com/gpu' (a label key); an empty key would tolerate every taint.");
+      }
+    }
     for (const type of props.additionalVolumeTypes ?? []) {
       if (type === 'hostPath') {
         problems.add('additionalVolumeTypes', type, 'hostPath is never allowed: it exposes the node\'s filesystem to the pod. Use a persistentVolumeClaim or emptyDir.');
@@ -405,6 +438,8 @@ export class HardenedNamespace extends Construct {
       allowLoadBalancers: quota.allowLoadBalancers,
       allowNodePorts: quota.allowNodePorts,
       allowIngress: props.allowIngress ?? false,
+      allowedTolerationKeys: [...new Set([...(props.nodeGroups ?? []).length > 0 ? [DEDICATED_NODE_KEY] : [], ...(props.allowedTolerationKeys ?? [])])],
+      nodeSelectors: (props.nodeGroups ?? []).map((group) => `${DEDICATED_NODE_KEY}=${group.dedicated}`),
       additionalVolumeTypes: [...(props.additionalVolumeTypes ?? [])],
       allowedImageRegistries: registries,
       requireImageDigests: props.requireImageDigests ?? false,

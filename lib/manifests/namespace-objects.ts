@@ -31,6 +31,10 @@ export interface NamespaceRenderOptions {
   readonly allowNodePorts: boolean;
   /** Ingresses and Gateway API objects allowed. */
   readonly allowIngress: boolean;
+  /** Taint keys pods may tolerate beyond the node-condition ones. */
+  readonly allowedTolerationKeys: string[];
+  /** `key=value` labels of the node groups the namespace is bound to (pods must select one). */
+  readonly nodeSelectors: string[];
   readonly allowedImageRegistries: string[];
   readonly requireImageDigests: boolean;
   readonly quota: Record<string, string>;
@@ -86,6 +90,8 @@ export function renderNamespaceObjects(o: NamespaceRenderOptions): Record<string
           [ADMISSION_ANNOTATIONS.allowLoadBalancers]: String(o.allowLoadBalancers),
           [ADMISSION_ANNOTATIONS.allowNodePorts]: String(o.allowNodePorts),
           [ADMISSION_ANNOTATIONS.allowIngress]: String(o.allowIngress),
+          [ADMISSION_ANNOTATIONS.allowedTolerationKeys]: o.allowedTolerationKeys.join(','),
+          [ADMISSION_ANNOTATIONS.nodeSelectors]: o.nodeSelectors.join(','),
         },
       },
     },

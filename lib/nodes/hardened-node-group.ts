@@ -11,7 +11,7 @@ import { InstanceMetadataAccess } from './instance-metadata-access';
 import { acceleratorOf, Architecture, checkInstanceTypes, checkLabels, checkSizes, checkTaints } from './validation';
 import { IHardenedCluster } from '../core/hardened-cluster';
 import { applyAcknowledgements, nodeRoleAcknowledgements } from '../nag/acknowledgements';
-import { NODE_GROUP_DEFAULTS, WARNINGS } from '../private/defaults';
+import { DEDICATED_NODE_KEY, NODE_GROUP_DEFAULTS, WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
 import { factsOf } from '../report/facts';
 
@@ -86,6 +86,17 @@ export interface HardenedNodeGroupOptions {
    * @default - none
    */
   readonly taints?: eks.TaintSpec[];
+
+  /**
+   * Dedicate the node group to the namespaces bound to it (`addNamespace(name, { nodeGroups: [this] })`):
+   * every node gets the label and the NoSchedule taint `cdk-hardened-eks.io/dedicated=<value>`.
+   * Pods of a bound namespace must select the label and may tolerate the taint; the admission
+   * policies refuse that toleration everywhere else. A label value: up to 63 letters, digits,
+   * '-', '_' and '.'.
+   *
+   * @default - not dedicated
+   */
+  readonly dedicated?: string;
 
   /**
    * On-demand or spot capacity.
@@ -183,8 +194,15 @@ export class HardenedNodeGroup extends Construct {
   /** The Bottlerocket settings the nodes boot with, as TOML. */
   public readonly userData: string;
 
+  /**
+   * The value of the `cdk-hardened-eks.io/dedicated` label and taint of its nodes, when the node
+   * group is dedicated to namespaces.
+   */
+  public readonly dedicated?: string;
+
   constructor(scope: Construct, id: string, props: HardenedNodeGroupProps) {
     super(scope, id);
+    this.dedicated = props.dedicated;
     const architecture = (props.architecture ?? NodeArchitecture.X86_64) as Architecture;
     const instanceTypes = props.instanceTypes ?? [new ec2.InstanceType(architecture === 'arm64'
       ? NODE_GROUP_DEFAULTS.arm64InstanceType : NODE_GROUP_DEFAULTS.x86InstanceType)];
@@ -226,8 +244,8 @@ export class HardenedNodeGroup extends Construct {
       minSize,
       maxSize,
       desiredSize: props.desiredSize ?? minSize,
-      labels: props.labels,
-      taints: props.taints,
+      labels: props.dedicated ? { ...props.labels, [DEDICATED_NODE_KEY]: props.dedicated } : props.labels,
+      taints: props.dedicated ? [...(props.taints ?? []), { key: DEDICATED_NODE_KEY, value: props.dedicated, effect: eks.TaintEffect.NO_SCHEDULE }] : props.taints,
       capacityType: props.capacityType ?? eks.CapacityType.ON_DEMAND,
       maxUnavailable: props.maxUnavailable ?? NODE_GROUP_DEFAULTS.maxUnavailable,
       releaseVersion: props.releaseVersion,
@@ -259,6 +277,9 @@ export class HardenedNodeGroup extends Construct {
     checkSizes(problems, minSize, maxSize, props.desiredSize);
     checkLabels(problems, props.labels ?? {});
     checkTaints(problems, props.taints ?? []);
+    if (props.dedicated !== undefined && !Token.isUnresolved(props.dedicated) && !/^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/.test(props.dedicated)) {
+      problems.add('dedicated', props.dedicated, "Use a Kubernetes label value: up to 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit.");
+    }
     checkBottlerocketSettings(problems, 'bottlerocket', props.bottlerocket ?? {});
     const hop = metadataAccess.hopLimit;
     if (metadataAccess !== InstanceMetadataAccess.NODE_ONLY && !Token.isUnresolved(hop) && (!Number.isInteger(hop) || hop < 2 || hop > 64)) {

@@ -68,6 +68,7 @@ export const WARNINGS = {
   namespaceLoadBalancers: `${WARNING_PREFIX}:namespaceLoadBalancers`,
   namespaceNodePorts: `${WARNING_PREFIX}:namespaceNodePorts`,
   namespaceAdminAccess: `${WARNING_PREFIX}:namespaceAdminAccess`,
+  namespaceTolerations: `${WARNING_PREFIX}:namespaceTolerations`,
   auditLogNotShipped: `${WARNING_PREFIX}:auditLogNotShipped`,
   auditDetectionOff: `${WARNING_PREFIX}:auditDetectionOff`,
 } as const;
@@ -82,6 +83,18 @@ export const NODE_GROUP_DEFAULTS = {
   /** Bottlerocket's data volume: container images, storage and logs. */
   dataVolumeSize: 50,
 } as const;
+
+/** The label and taint key of a node group dedicated to namespaces (HardenedNodeGroup `dedicated`). */
+export const DEDICATED_NODE_KEY = 'cdk-hardened-eks.io/dedicated';
+
+/**
+ * Taints a pod may always tolerate: the node conditions the API server (DefaultTolerationSeconds)
+ * and the DaemonSet controller add tolerations for by themselves.
+ */
+export const DEFAULT_TOLERATION_KEYS: readonly string[] = [
+  'node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable', 'node.kubernetes.io/disk-pressure', 'node.kubernetes.io/memory-pressure',
+  'node.kubernetes.io/pid-pressure', 'node.kubernetes.io/unschedulable', 'node.kubernetes.io/network-unavailable',
+];
 
 /** Defaults of ClusterStorage. */
 export const STORAGE_DEFAULTS = {

@@ -75,8 +75,9 @@ export const CONTROLS: readonly Control[] = [
   { id: '4.4.1', source: CIS, title: 'Prefer using secrets as files over secrets as environment variables', assess: () => yours('a property of your workloads\' manifests') },
   { id: '4.4.2', source: CIS, title: 'Consider external secret storage', assess: () => yours('for example AWS Secrets Manager with the Secrets Store CSI driver') },
   {
-    id: '4.5.1', source: CIS, title: 'Create administrative boundaries between resources using namespaces', weakenedBy: [WARNINGS.namespaceAdminAccess],
-    weakened: (f) => f.some((c) => c.namespaceAdminGrants > 0),
+    id: '4.5.1', source: CIS, title: 'Create administrative boundaries between resources using namespaces',
+    weakenedBy: [WARNINGS.namespaceAdminAccess, WARNINGS.namespaceTolerations],
+    weakened: (f) => f.some((c) => c.namespaceAdminGrants > 0 || c.namespaces.some((n) => n.extraTolerations)),
     assess: (f) => ifNamespaces(f, 'HardenedNamespace per tenant: quota, limits, network policies, Roles', 'without the library\'s boundaries'),
   },
   { id: '4.5.2', source: CIS, title: 'The default namespace should not be used', assess: () => yours('use namespaces of your own (the admission policy is never bound to default); HardenedEks-ManifestDefaultNamespace (checked when HardenedEksChecks runs)') },

@@ -15,7 +15,7 @@ export interface ClusterFacts {
   clusterAdmins: number;
   breakGlass: boolean;
   nodeGroups: Array<{ path: string; imdsFromPods: boolean; ssm: boolean; lockdownOff: boolean; sysctlOverride: boolean; bootstrapContainers: boolean }>;
-  namespaces: Array<{ name: string; baseline: boolean; requireDigests: boolean; ingress: boolean; loadBalancers: boolean; nodePorts: boolean }>;
+  namespaces: Array<{ name: string; baseline: boolean; requireDigests: boolean; ingress: boolean; loadBalancers: boolean; nodePorts: boolean; extraTolerations: boolean }>;
   serviceAccounts: Array<{ ref: string; identity: string; automount: boolean }>;
   namespaceGrants: number;
   /** Namespace grants at the ADMIN level. */

@@ -28,6 +28,18 @@ describe('examples/multi-tenant', () => {
     }
   });
 
+  test('payments runs on its dedicated node group: the others may neither select nor tolerate it', () => {
+    const manifests = (Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as any[])
+      .map((r) => JSON.stringify(r.Properties.Manifest)).filter((m) => /\\"kind\\":\\"Namespace\\"/.test(m));
+    const bound = manifests.filter((m) => m.includes('cdk-hardened-eks.io/node-selectors\\":\\"cdk-hardened-eks.io/dedicated=pci'));
+    expect(bound).toHaveLength(1);
+    expect(bound[0]).toMatch(/"name\\*":\\*"payments\\*"/);
+    const tolerating = manifests.filter((m) => m.includes('allowed-toleration-keys\\":\\"cdk-hardened-eks.io/dedicated'));
+    expect(tolerating).toEqual(bound);
+    const nodegroups = Object.values(template.findResources('AWS::EKS::Nodegroup')) as any[];
+    expect(nodegroups.map((n) => n.Properties.Taints ?? [])).toContainEqual([{ Key: 'cdk-hardened-eks.io/dedicated', Value: 'pci', Effect: 'NO_SCHEDULE' }]);
+  });
+
   test('payments reaches the Pod Identity agent; the others do not', () => {
     const manifests = (Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as any[])
       .map((r) => JSON.stringify(r.Properties.Manifest));

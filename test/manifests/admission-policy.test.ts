@@ -159,7 +159,7 @@ describe('the rendered policies', () => {
       expect(generic(shape)).toEqual(generic(POLICY_SHAPES[0]));
       expect(policyMatchConditions(shape)[0].expression).toBe(`request.operation != 'UPDATE' || ${shape.changed} != oldObject${shape.changed.slice('object'.length)}`);
     }
-    expect(policyVariables('object.spec').slice(0, 3)).toEqual(NAMESPACE_VARIABLES);
+    expect(policyVariables('object.spec').slice(0, NAMESPACE_VARIABLES.length)).toEqual(NAMESPACE_VARIABLES);
   });
 });
 
@@ -384,6 +384,38 @@ describe('checks beyond Pod Security, with both evaluators', () => {
       expect(admit(evaluate, pinned, PARAMS, { operation: 'UPDATE', oldObject: deployment })).toEqual(['Deployment base: spec.nodeName is refused; let the scheduler place the pod']);
     });
 
+    test('tolerations: the node-condition ones pass; a keyless one, a dedicated pool\'s or any other taint only where granted', () => {
+      const withTolerations = (tolerations: unknown[]) => { const pod = base(); pod.spec.tolerations = tolerations; return pod; };
+      const conditions = [
+        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+        { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
+      ];
+      expect(admit(evaluate, withTolerations(conditions), PARAMS)).toEqual([]);
+      const denied = (tolerations: unknown[], params = PARAMS) => admit(evaluate, wrap('Deployment', withTolerations(tolerations)), params).filter((d) => d.includes('tolerations'));
+      expect(denied([{ operator: 'Exists' }])[0]).toMatch(/^Deployment base: tolerations of \(every taint\) are refused; this namespace may tolerate node.kubernetes.io\/not-ready, /);
+      expect(denied([{ key: 'cdk-hardened-eks.io/dedicated', operator: 'Equal', value: 'pci', effect: 'NoSchedule' }])).toHaveLength(1);
+      expect(denied([{ key: 'CriticalAddonsOnly', operator: 'Exists' }])).toHaveLength(1);
+      expect(denied([{ key: 'cdk-hardened-eks.io/dedicated', operator: 'Equal', value: 'pci', effect: 'NoSchedule' }],
+        { ...PARAMS, allowedTolerationKeys: 'cdk-hardened-eks.io/dedicated' })).toEqual([]);
+      const ephemeral = withTolerations([{ operator: 'Exists' }]);
+      expect(admit(evaluate, wrap('CronJob', ephemeral), PARAMS).some((d) => d.includes('(every taint)'))).toBe(true);
+    });
+
+    test('a namespace bound to dedicated node groups runs only where its pods select one of them', () => {
+      const bound = { ...PARAMS, nodeSelectors: 'cdk-hardened-eks.io/dedicated=pci,cdk-hardened-eks.io/dedicated=pci-2' };
+      const message = 'spec.nodeSelector must select one of this namespace\'s node groups: cdk-hardened-eks.io/dedicated=pci or cdk-hardened-eks.io/dedicated=pci-2';
+      for (const kind of ['Pod', 'Deployment', 'PodTemplate']) {
+        const pod = base();
+        expect(admit(evaluate, wrap(kind, pod), bound)).toEqual([`${kind} base: ${message}`]);
+        pod.spec.nodeSelector = { 'cdk-hardened-eks.io/dedicated': 'general' };
+        expect(admit(evaluate, wrap(kind, pod), bound)).toHaveLength(1);
+        pod.spec.nodeSelector = { 'cdk-hardened-eks.io/dedicated': 'pci-2', 'kubernetes.io/arch': 'amd64' };
+        expect(admit(evaluate, wrap(kind, pod), bound)).toEqual([]);
+      }
+      expect(admit(evaluate, base(), PARAMS)).toEqual([]);
+    });
+
     test('system-* priority classes are refused (they preempt CoreDNS and the CNI); others pass', () => {
       for (const priorityClassName of ['system-node-critical', 'system-cluster-critical']) {
         for (const kind of ['Pod', 'DaemonSet', 'CronJob']) {
@@ -483,8 +515,8 @@ describe('type-checked against the Kubernetes 1.36 object types, as the API serv
 
   test('the variables have the types the validations use', () => {
     expect(withObject('Pod').fields).toEqual({
-      allowedVolumes: 'list<string>', allowedRegistries: 'list<string>', requireDigests: 'bool',
-      ...Object.fromEntries(policyVariables('object.spec').slice(3).map((v) => [v.name, 'list<string>'])),
+      allowedVolumes: 'list<string>', allowedRegistries: 'list<string>', requireDigests: 'bool', allowedTolerationKeys: 'list<string>', nodeSelectors: 'list<string>',
+      ...Object.fromEntries(policyVariables('object.spec').slice(NAMESPACE_VARIABLES.length).map((v) => [v.name, 'list<string>'])),
     });
   });
 

@@ -91,6 +91,8 @@ export interface AdmissionParams {
   readonly allowLoadBalancers?: string;
   readonly allowNodePorts?: string;
   readonly allowIngress?: string;
+  readonly allowedTolerationKeys?: string;
+  readonly nodeSelectors?: string;
 }
 
 /** An admission request: CREATE by default, or an UPDATE from `oldObject`. */
@@ -107,7 +109,7 @@ function namespaceObject(params: AdmissionParams): unknown {
   if (params.allowedVolumes !== undefined) { annotations[ADMISSION_ANNOTATIONS.allowedVolumes] = params.allowedVolumes; }
   if (params.allowedRegistries !== undefined) { annotations[ADMISSION_ANNOTATIONS.allowedRegistries] = params.allowedRegistries; }
   if (params.requireDigests !== undefined) { annotations[ADMISSION_ANNOTATIONS.requireDigests] = params.requireDigests; }
-  for (const key of ['allowLoadBalancers', 'allowNodePorts', 'allowIngress'] as const) {
+  for (const key of ['allowLoadBalancers', 'allowNodePorts', 'allowIngress', 'allowedTolerationKeys', 'nodeSelectors'] as const) {
     if (params[key] !== undefined) { annotations[ADMISSION_ANNOTATIONS[key]] = params[key]!; }
   }
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', annotations } };

@@ -23,6 +23,8 @@ const DEFAULT_RENDER: NamespaceRenderOptions = {
   allowLoadBalancers: false,
   allowNodePorts: false,
   allowIngress: false,
+  allowedTolerationKeys: [],
+  nodeSelectors: [],
   additionalVolumeTypes: [],
   allowedImageRegistries: ['111122223333.dkr.ecr.eu-west-1.amazonaws.com'],
   requireImageDigests: false,
@@ -44,6 +46,8 @@ const EVERY_OPTION_ON: NamespaceRenderOptions = {
   allowLoadBalancers: true,
   allowNodePorts: true,
   allowIngress: true,
+  allowedTolerationKeys: ['cdk-hardened-eks.io/dedicated', 'example.com/gpu'],
+  nodeSelectors: ['cdk-hardened-eks.io/dedicated=pci'],
   additionalVolumeTypes: ['emptyDir'],
   requireImageDigests: true,
   quota: { ...DEFAULT_RENDER.quota, 'services.loadbalancers': undefined as any, 'services.nodeports': undefined as any },
@@ -98,6 +102,8 @@ describe('renderNamespaceObjects', () => {
           'cdk-hardened-eks.io/allow-load-balancers': 'false',
           'cdk-hardened-eks.io/allow-node-ports': 'false',
           'cdk-hardened-eks.io/allow-ingress': 'false',
+          'cdk-hardened-eks.io/allowed-toleration-keys': '',
+          'cdk-hardened-eks.io/node-selectors': '',
         },
       },
     });
@@ -181,6 +187,8 @@ describe('renderNamespaceObjects', () => {
       'cdk-hardened-eks.io/allow-load-balancers': 'true',
       'cdk-hardened-eks.io/allow-node-ports': 'true',
       'cdk-hardened-eks.io/allow-ingress': 'true',
+      'cdk-hardened-eks.io/allowed-toleration-keys': 'cdk-hardened-eks.io/dedicated,example.com/gpu',
+      'cdk-hardened-eks.io/node-selectors': 'cdk-hardened-eks.io/dedicated=pci',
     });
   });
 
@@ -197,6 +205,8 @@ describe('renderNamespaceObjects', () => {
     ['Pod Identity agent', { allowPodIdentityAgent: false }, (o) => policy(o, 'allow-pod-identity-agent')],
     ['additionalVolumeTypes', { additionalVolumeTypes: [] }, (o) => o[0].metadata.annotations['cdk-hardened-eks.io/allowed-volume-types']],
     ['allowIngress', { allowIngress: false }, (o) => o[0].metadata.annotations['cdk-hardened-eks.io/allow-ingress']],
+    ['allowedTolerationKeys', { allowedTolerationKeys: [] }, (o) => o[0].metadata.annotations['cdk-hardened-eks.io/allowed-toleration-keys']],
+    ['nodeGroups', { nodeSelectors: [] }, (o) => o[0].metadata.annotations['cdk-hardened-eks.io/node-selectors']],
     ['allowLoadBalancers (admission)', { allowLoadBalancers: false }, (o) => o[0].metadata.annotations['cdk-hardened-eks.io/allow-load-balancers']],
     ['allowNodePorts (admission)', { allowNodePorts: false }, (o) => o[0].metadata.annotations['cdk-hardened-eks.io/allow-node-ports']],
     ['quota.allowLoadBalancers / allowNodePorts', { quota: DEFAULT_RENDER.quota }, (o) => o.find((x) => x.kind === 'ResourceQuota').spec.hard],
@@ -384,6 +394,35 @@ describe('HardenedEksCluster.addNamespace', () => {
     expect(warnings.find((w) => w.includes(WARNINGS.namespaceAdminAccess))).toContain('ADMIN in closed');
   });
 
+  test('a namespace bound to a dedicated node group: its label required, its taint tolerable, nowhere else', () => {
+    const stack = new Stack(fastApp(), 'Test');
+    const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false });
+    const pci = cluster.addNodeGroup('Pci', { dedicated: 'pci' });
+    const bound = cluster.addNamespace('payments', { nodeGroups: [pci] });
+    const other = cluster.addNamespace('storefront');
+    const annotations = (ns: any) => ns.objects[0].metadata.annotations;
+    expect(annotations(bound)['cdk-hardened-eks.io/node-selectors']).toBe('cdk-hardened-eks.io/dedicated=pci');
+    expect(annotations(bound)['cdk-hardened-eks.io/allowed-toleration-keys']).toBe('cdk-hardened-eks.io/dedicated');
+    expect(annotations(other)['cdk-hardened-eks.io/node-selectors']).toBe('');
+    expect(annotations(other)['cdk-hardened-eks.io/allowed-toleration-keys']).toBe('');
+    const nodegroup = Template.fromStack(stack).toJSON().Resources[stack.resolve((pci.nodegroup.node.defaultChild as any).logicalId)];
+    expect(nodegroup.Properties.Labels).toEqual({ 'cdk-hardened-eks.io/dedicated': 'pci' });
+    expect(nodegroup.Properties.Taints).toEqual([{ Key: 'cdk-hardened-eks.io/dedicated', Value: 'pci', Effect: 'NO_SCHEDULE' }]);
+    expect(warningsOf(stack).filter((w) => w.includes(WARNINGS.namespaceTolerations))).toEqual([]);
+  });
+
+  test('fails when a bound node group is not dedicated, or a toleration key is not a key; extra toleration keys are warned', () => {
+    const stack = new Stack(fastApp(), 'Test');
+    const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false });
+    const shared = cluster.addNodeGroup('Shared');
+    expect(() => cluster.addNamespace('a', { nodeGroups: [shared] })).toThrow('nodeGroups: received "Test/Cluster/Shared". The node group is not dedicated to namespaces.');
+    expect(() => cluster.addNamespace('b', { allowedTolerationKeys: [''] })).toThrow('allowedTolerationKeys: received "". Each entry is a taint key');
+    expect(() => cluster.addNodeGroup('Bad', { dedicated: 'not a value' })).toThrow('dedicated: received "not a value". Use a Kubernetes label value');
+    cluster.addNamespace('gpu', { allowedTolerationKeys: ['example.com/gpu'] });
+    Template.fromStack(stack);
+    expect(warningsOf(stack).filter((w) => w.includes(WARNINGS.namespaceTolerations))).toHaveLength(1);
+  });
+
   test('baseline is an explicit, warned choice', () => {
     const { stack, template, cluster } = build({ podSecurity: PodSecurityLevel.BASELINE });
     const [ns] = objectsOf(stack, template, cluster.node.findChild('Namespace-team-a') as any);
@@ -408,6 +447,8 @@ describe('HardenedEksCluster.addNamespace', () => {
       'cdk-hardened-eks.io/allow-load-balancers': 'true',
       'cdk-hardened-eks.io/allow-node-ports': 'true',
       'cdk-hardened-eks.io/allow-ingress': 'false',
+      'cdk-hardened-eks.io/allowed-toleration-keys': '',
+      'cdk-hardened-eks.io/node-selectors': '',
     });
     expect(objects.some((o) => o.metadata.name === 'allow-same-namespace')).toBe(true);
     expect(objects.find((o) => o.kind === 'ResourceQuota').spec.hard).toEqual({
