@@ -714,7 +714,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     if (this.namespaces.size === MANY_NAMESPACES + 1) {
       Annotations.of(this).addWarningV2(WARNINGS.manyNamespaces,
         `More than ${MANY_NAMESPACES} namespaces in one cluster stack: each adds about 10 KB of template, and CloudFormation stops at 1 MB ` +
-        '(about 90 namespaces with the default cluster). Keep tenants below that, or run several clusters.');
+        '(about 80 namespaces with the default cluster). Keep tenants below that, or run several clusters.');
     }
     for (const serviceAccount of this.serviceAccounts.values()) {
       if (serviceAccount.serviceAccountNamespace === name) { this.connect(namespace, serviceAccount); }
