@@ -6,7 +6,7 @@ import {
   renderAdmissionPolicies, VOLUME_TYPES,
 } from '../../lib/manifests/admission-policy';
 import { admit, AdmissionParams, admitWith, bufbuild, Evaluator, marcbachmann, shapeOf } from './cel-harness';
-import { readKubernetesTypes, typedEnvironment } from './k8s-cel-types';
+import { readKubernetesTypes, strictHas, typedEnvironment } from './k8s-cel-types';
 import { validateAgainstSchema } from './k8s-schema';
 
 const FIXTURES = path.join(__dirname, '..', 'testdata', 'psa-fixtures', 'restricted', 'v1.37');
@@ -484,11 +484,6 @@ describe('checks beyond Pod Security, with both evaluators', () => {
 });
 
 describe('type-checked against the Kubernetes 1.36 object types, as the API server checks a policy', () => {
-  /**
-   * cel-js does not look at the field inside `has(...)`; the API server's checker does. Each
-   * `has(x.f)` is checked as `(has(x.f) && x.f == x.f)`, which selects the field in the same scope.
-   */
-  const strictHas = (expression: string) => expression.replace(/has\(([A-Za-z_][\w.]*)\)/g, '(has($1) && $1 == $1)');
   const kinds = [...new Set(POLICY_SHAPES.flatMap((s) => s.kinds)), 'Namespace'];
   const { declarations, roots } = readKubernetesTypes(kinds);
   const base = typedEnvironment(declarations)
@@ -597,7 +592,6 @@ describe('the Service and ingress policies type-check against the 1.36 types', (
     .registerVariable('request', 'AdmissionRequest')
     .registerVariable('object', roots[kind])
     .registerVariable('oldObject', roots[kind]);
-  const strictHas = (expression: string) => expression.replace(/has\(([A-Za-z_][\w.]*)\)/g, '(has($1) && $1 == $1)');
 
   test.each([['Service', SERVICE_POLICY], ['Ingress', INGRESS_POLICY]] as const)('%s', (kind, policy) => {
     const e = env(kind);
@@ -667,7 +661,6 @@ describe.each(EVALUATORS)('the namespace baseline, evaluated with %s', (_name, e
 
 describe('the baseline policy type-checks against the 1.36 types', () => {
   const { declarations, roots } = readKubernetesTypes(['NetworkPolicy', 'Role', 'ServiceAccount']);
-  const strictHas = (expression: string) => expression.replace(/has\(([A-Za-z_][\w.]*)\)/g, '(has($1) && $1 == $1)');
   test.each(['NetworkPolicy', 'Role', 'ServiceAccount'])('%s', (kind) => {
     const env = typedEnvironment(declarations)
       .registerType('UserInfo', { fields: { username: 'string', groups: 'list<string>' } })

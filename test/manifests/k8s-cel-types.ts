@@ -101,3 +101,12 @@ export function typedEnvironment(declarations: Declarations): Environment {
   }
   return env;
 }
+
+/**
+ * An expression as the API server's checker sees its `has()` tests. cel-js does not look at the
+ * field inside `has(...)`; the API server does. Each `has(x.f)` becomes `(has(x.f) && x.f == x.f)`,
+ * which selects the field in the same scope, so a misspelled field there is reported too.
+ */
+export function strictHas(expression: string): string {
+  return expression.replace(/has\(([A-Za-z_][\w.]*)\)/g, '(has($1) && $1 == $1)');
+}
