@@ -12,7 +12,7 @@ import { canonicalIpv4Cidr, cidrContains } from '../private/cidr';
 import { DEDICATED_NODE_KEY, NAMESPACE_DEFAULTS, WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
 import { factsOf } from '../report/facts';
-import { isDns1123Label } from '../private/names';
+import { isDns1123Label, isLabelKey } from '../private/names';
 
 /**
  * Pod Security Admission level of a namespace (enforce, audit and warn).
@@ -363,7 +363,7 @@ export class HardenedNamespace extends Construct {
       }
     }
     for (const key of props.allowedTolerationKeys ?? []) {
-      if (!Token.isUnresolved(key) && !/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/.test(key)) {
+      if (!Token.isUnresolved(key) && !isLabelKey(key)) {
         problems.add('allowedTolerationKeys', key, "Each entry is a taint key such as 'example.com/gpu' (a label key); an empty key would tolerate every taint.");
       }
     }

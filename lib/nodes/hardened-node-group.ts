@@ -13,6 +13,7 @@ import { IHardenedCluster } from '../core/hardened-cluster';
 import { applyAcknowledgements, nodeRoleAcknowledgements } from '../nag/acknowledgements';
 import { DEDICATED_NODE_KEY, NODE_GROUP_DEFAULTS, WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
+import { isLabelValue } from '../private/names';
 import { factsOf } from '../report/facts';
 
 /**
@@ -277,7 +278,7 @@ export class HardenedNodeGroup extends Construct {
     checkSizes(problems, minSize, maxSize, props.desiredSize);
     checkLabels(problems, props.labels ?? {});
     checkTaints(problems, props.taints ?? []);
-    if (props.dedicated !== undefined && !Token.isUnresolved(props.dedicated) && !/^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/.test(props.dedicated)) {
+    if (props.dedicated !== undefined && !Token.isUnresolved(props.dedicated) && !isLabelValue(props.dedicated)) {
       problems.add('dedicated', props.dedicated, "Use a Kubernetes label value: up to 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit.");
     }
     checkBottlerocketSettings(problems, 'bottlerocket', props.bottlerocket ?? {});

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { PropProblems } from '../private/errors';
-import { isDns1123Subdomain } from '../private/names';
+import { isLabelKey, isLabelValue } from '../private/names';
 
 /** CPU architecture of a node group's Bottlerocket AMI. */
 export type Architecture = 'x86_64' | 'arm64';
@@ -110,22 +110,12 @@ export function checkSizes(problems: PropProblems, minSize: number, maxSize: num
   }
 }
 
-const LABEL_NAME = /^(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^$|^(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 /**
  * Label key prefixes a kubelet may set on its own node (the NodeRestriction admission plugin
  * rejects other kubernetes.io / k8s.io keys, and the node would fail to register).
  */
 const KUBELET_ALLOWED_PREFIXES = ['node.kubernetes.io', 'kubelet.kubernetes.io'];
-
-/** Whether a string is a valid Kubernetes label (or taint) key. */
-export function isValidLabelKey(key: string): boolean {
-  const parts = key.split('/');
-  if (parts.length > 2) { return false; }
-  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
-  return (prefix === undefined || isDns1123Subdomain(prefix)) && LABEL_NAME.test(name);
-}
 
 function isRestrictedPrefix(key: string): boolean {
   const prefix = key.includes('/') ? key.split('/')[0] : '';
@@ -135,14 +125,14 @@ function isRestrictedPrefix(key: string): boolean {
 
 export function checkLabels(problems: PropProblems, labels: Record<string, string>): void {
   for (const [key, value] of Object.entries(labels)) {
-    if (!isValidLabelKey(key)) {
+    if (!isLabelKey(key)) {
       problems.add('labels', key,
         "A label key is an optional DNS-subdomain prefix and '/', then 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit, for example 'example.com/pool'.");
     } else if (isRestrictedPrefix(key)) {
       problems.add('labels', key,
         'Nodes may not label themselves under kubernetes.io or k8s.io (the NodeRestriction admission plugin rejects it) except node.kubernetes.io/ and kubelet.kubernetes.io/. Use your own prefix.');
     }
-    if (typeof value !== 'string' || !LABEL_VALUE.test(value)) {
+    if (typeof value !== 'string' || (value !== '' && !isLabelValue(value))) {
       problems.add('labels', `${key}=${String(value)}`, "A label value is empty or 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.");
     }
   }
@@ -153,10 +143,10 @@ const TAINT_EFFECTS = Object.values(eks.TaintEffect) as string[];
 export function checkTaints(problems: PropProblems, taints: eks.TaintSpec[]): void {
   for (const taint of taints) {
     const key = taint.key ?? '';
-    if (!isValidLabelKey(key)) {
+    if (!isLabelKey(key)) {
       problems.add('taints', key, "A taint key has the form of a label key, for example 'dedicated' or 'example.com/dedicated'.");
     }
-    if (taint.value !== undefined && !LABEL_VALUE.test(taint.value)) {
+    if (taint.value !== undefined && taint.value !== '' && !isLabelValue(taint.value)) {
       problems.add('taints', `${key}=${taint.value}`, "A taint value is empty or 1-63 letters, digits, '-', '_' or '.'.");
     }
     if (taint.effect === undefined || !TAINT_EFFECTS.includes(taint.effect)) {
