@@ -342,28 +342,6 @@ describe('checks beyond Pod Security, with both evaluators', () => {
       expect(widened).toContain('hostPath volumes are refused: root');
     });
 
-    test('an SELinux level is refused at pod and container level: the MCS categories are Bottlerocket\'s to assign', () => {
-      for (const level of ['s0-s0:c0.c1023', 's0:c123,c456']) {
-        const pod = base();
-        pod.spec.securityContext.seLinuxOptions = { level };
-        expect(admit(evaluate, pod, PARAMS)).toEqual([
-          'Pod base: seLinuxOptions may not set user, role or level, and type only container_t (spec.securityContext; containers: )',
-        ]);
-        const inContainer = base();
-        inContainer.spec.containers[0].securityContext.seLinuxOptions = { type: 'container_t', level };
-        for (const kind of ['Deployment', 'CronJob', 'PodTemplate']) {
-          expect(admit(evaluate, wrap(kind, inContainer), PARAMS)).toEqual([
-            `${kind} base: seLinuxOptions may not set user, role or level, and type only container_t (containers: container1)`,
-          ]);
-        }
-        const ephemeral = base();
-        ephemeral.spec.ephemeralContainers = [{ name: 'debug', image: `${REGISTRY}/sh:1`, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seLinuxOptions: { level } } }];
-        expect(admit(evaluate, ephemeral, PARAMS)).toEqual([
-          'Pod base: seLinuxOptions may not set user, role or level, and type only container_t (containers: debug)',
-        ]);
-      }
-    });
-
     test('spec.nodeName cannot be set to skip the scheduler, in any kind; a bound Pod keeps its node on update', () => {
       for (const kind of KINDS) {
         const pod = base();
@@ -429,19 +407,29 @@ describe('checks beyond Pod Security, with both evaluators', () => {
       expect(admit(evaluate, pod, PARAMS)).toEqual([]);
     });
 
-    test('Bottlerocket\'s privileged SELinux types are refused, and the message says where', () => {
-      for (const type of ['control_t', 'super_t']) {
-        const pod = base();
-        pod.spec.securityContext.seLinuxOptions = { type };
-        expect(admit(evaluate, pod, PARAMS)).toEqual([
-          'Pod base: seLinuxOptions may not set user, role or level, and type only container_t (spec.securityContext; containers: )',
-        ]);
-        const inContainer = base();
-        inContainer.spec.containers[0].securityContext.seLinuxOptions = { type };
-        expect(admit(evaluate, inContainer, PARAMS)).toEqual([
-          'Pod base: seLinuxOptions may not set user, role or level, and type only container_t (containers: container1)',
-        ]);
+    /**
+     * SELinux options the policies refuse: Bottlerocket's privileged types, and any level (the MCS
+     * categories are Bottlerocket's to assign; a chosen pair can span or share other containers').
+     */
+    test.each([
+      ['control_t', { type: 'control_t' }], ['super_t', { type: 'super_t' }],
+      ['a level spanning every category', { level: 's0-s0:c0.c1023' }], ['another pod\'s level', { type: 'container_t', level: 's0:c123,c456' }],
+    ])('SELinux %s is refused at pod level, in containers of every kind and in ephemeral containers', (_what, options) => {
+      const message = 'seLinuxOptions may not set user, role or level, and type only container_t';
+      const pod = base();
+      pod.spec.securityContext.seLinuxOptions = options;
+      expect(admit(evaluate, pod, PARAMS)).toEqual([`Pod base: ${message} (spec.securityContext; containers: )`]);
+      const inContainer = base();
+      inContainer.spec.containers[0].securityContext.seLinuxOptions = options;
+      for (const kind of ['Pod', 'Deployment', 'CronJob', 'PodTemplate']) {
+        expect(admit(evaluate, wrap(kind, inContainer), PARAMS)).toEqual([`${kind} base: ${message} (containers: container1)`]);
       }
+      const ephemeral = base();
+      ephemeral.spec.ephemeralContainers = [{
+        name: 'debug', image: `${REGISTRY}/sh:1`,
+        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seLinuxOptions: options },
+      }];
+      expect(admit(evaluate, ephemeral, PARAMS)).toEqual([`Pod base: ${message} (containers: debug)`]);
     });
 
     test('a DaemonSet mounting the host root, as pasted from a blog post, is refused for every reason', () => {
