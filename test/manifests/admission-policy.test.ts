@@ -6,7 +6,7 @@ import {
   renderAdmissionPolicies, VOLUME_TYPES,
 } from '../../lib/manifests/admission-policy';
 import { admit, AdmissionParams, admitWith, bufbuild, Evaluator, marcbachmann, shapeOf } from './cel-harness';
-import { readKubernetesTypes, strictHas, typedEnvironment } from './k8s-cel-types';
+import { admissionEnvironment, readKubernetesTypes, typeOf } from './k8s-cel-types';
 import { validateAgainstSchema } from './k8s-schema';
 
 const FIXTURES = path.join(__dirname, '..', 'testdata', 'psa-fixtures', 'restricted', 'v1.37');
@@ -472,28 +472,20 @@ describe('checks beyond Pod Security, with both evaluators', () => {
 });
 
 describe('type-checked against the Kubernetes 1.36 object types, as the API server checks a policy', () => {
-  const kinds = [...new Set(POLICY_SHAPES.flatMap((s) => s.kinds)), 'Namespace'];
-  const { declarations, roots } = readKubernetesTypes(kinds);
-  const base = typedEnvironment(declarations)
-    .registerType('AdmissionRequest', { fields: { operation: 'string' } })
-    .registerVariable('namespaceObject', roots.Namespace)
-    .registerVariable('request', 'AdmissionRequest');
+  const types = readKubernetesTypes(POLICY_SHAPES.flatMap((s) => s.kinds));
   /**
    * An environment with `object` and `oldObject` of the kind, and `variables` typed as the API
    * server types them: each variable's expression is checked in turn, and its result type is the
    * type later expressions see.
    */
   const withObject = (kind: string) => {
-    const shape = shapeOf(kind);
-    const typed = () => base.clone().registerVariable('object', roots[kind]).registerVariable('oldObject', roots[kind]);
     const fields: Record<string, string> = {};
-    for (const variable of policyVariables(shape.podSpec)) {
-      const env = typed().registerType('PolicyVariables', { fields: { ...fields } }).registerVariable('variables', 'PolicyVariables');
-      const result = env.check(strictHas(variable.expression));
-      if (!result.valid || !result.type) { throw new Error(`${kind} variable ${variable.name}: ${result.error?.message}`); }
-      fields[variable.name] = result.type;
+    for (const variable of policyVariables(shapeOf(kind).podSpec)) {
+      const type = typeOf(admissionEnvironment(types, kind, fields), variable.expression);
+      if (type.startsWith('invalid')) { throw new Error(`${kind} variable ${variable.name}: ${type}`); }
+      fields[variable.name] = type;
     }
-    return { env: typed().registerType('PolicyVariables', { fields }).registerVariable('variables', 'PolicyVariables'), fields };
+    return { env: admissionEnvironment(types, kind, fields), fields };
   };
 
   test('the variables have the types the validations use', () => {
@@ -503,10 +495,6 @@ describe('type-checked against the Kubernetes 1.36 object types, as the API serv
     });
   });
 
-  const typeOf = (env: ReturnType<typeof withObject>['env'], expression: string) => {
-    const result = env.check(strictHas(expression));
-    return result.valid ? result.type : `invalid: ${result.error?.message.split('\n')[0]}`;
-  };
 
   test.each(POLICY_SHAPES.flatMap((shape) => shape.kinds.map((kind) => [kind, shape] as const)))(
     'every expression of the policy for %s type-checks: conditions and validations are bool, messages string', (kind, shape) => {
@@ -528,7 +516,7 @@ describe('type-checked against the Kubernetes 1.36 object types, as the API serv
   });
 
   test('the volume check names every volume type of the 1.36 Volume object', () => {
-    expect(Object.keys(declarations.get('Volume')!).filter((f) => f !== 'name').sort()).toEqual([...VOLUME_TYPES].sort());
+    expect(Object.keys(types.declarations.get('Volume')!).filter((f) => f !== 'name').sort()).toEqual([...VOLUME_TYPES].sort());
   });
 });
 
@@ -573,24 +561,13 @@ describe.each(EVALUATORS)('Services and ingress objects, evaluated with %s', (_n
 });
 
 describe('the Service and ingress policies type-check against the 1.36 types', () => {
-  const { declarations, roots } = readKubernetesTypes(['Service', 'Ingress', 'Namespace']);
-  const env = (kind: string) => typedEnvironment(declarations)
-    .registerType('AdmissionRequest', { fields: { operation: 'string' } })
-    .registerVariable('namespaceObject', roots.Namespace)
-    .registerVariable('request', 'AdmissionRequest')
-    .registerVariable('object', roots[kind])
-    .registerVariable('oldObject', roots[kind]);
+  const types = readKubernetesTypes(['Service', 'Ingress']);
 
   test.each([['Service', SERVICE_POLICY], ['Ingress', INGRESS_POLICY]] as const)('%s', (kind, policy) => {
-    const e = env(kind);
-    for (const v of policy.validations) {
-      const types = [v.expression, v.messageExpression].map((x) => {
-        const result = e.check(strictHas(x));
-        return result.valid ? result.type : `invalid: ${result.error?.message.split('\n')[0]}`;
-      });
-      expect(types).toEqual(['bool', 'string']);
-    }
-    expect(e.check('object.spec.externalIP').valid).toBe(false);
+    const env = admissionEnvironment(types, kind);
+    expect(policy.validations.map((v) => [typeOf(env, v.expression), typeOf(env, v.messageExpression)]))
+      .toEqual(policy.validations.map(() => ['bool', 'string']));
+    expect(typeOf(env, 'object.spec.externalIP')).toMatch(/^invalid/);
   });
 });
 
@@ -648,20 +625,11 @@ describe.each(EVALUATORS)('the namespace baseline, evaluated with %s', (_name, e
 });
 
 describe('the baseline policy type-checks against the 1.36 types', () => {
-  const { declarations, roots } = readKubernetesTypes(['NetworkPolicy', 'Role', 'ServiceAccount']);
+  const types = readKubernetesTypes(['NetworkPolicy', 'Role', 'ServiceAccount']);
   test.each(['NetworkPolicy', 'Role', 'ServiceAccount'])('%s', (kind) => {
-    const env = typedEnvironment(declarations)
-      .registerType('UserInfo', { fields: { username: 'string', groups: 'list<string>' } })
-      .registerType('AdmissionRequest', { fields: { operation: 'string', userInfo: 'UserInfo' } })
-      .registerVariable('request', 'AdmissionRequest')
-      .registerVariable('object', roots[kind])
-      .registerVariable('oldObject', roots[kind]);
+    const env = admissionEnvironment(types, kind);
     const policy = baselinePolicy(APPLIER);
-    const typeOf = (x: string) => {
-      const result = env.check(strictHas(x));
-      return result.valid ? result.type : `invalid: ${result.error?.message.split('\n')[0]}`;
-    };
-    expect(policy.matchConditions.map((c) => typeOf(c.expression))).toEqual(['bool']);
-    expect(policy.validations.map((v) => [typeOf(v.expression), typeOf(v.messageExpression)])).toEqual([['bool', 'string']]);
+    expect(policy.matchConditions.map((c) => typeOf(env, c.expression))).toEqual(['bool']);
+    expect(policy.validations.map((v) => [typeOf(env, v.expression), typeOf(env, v.messageExpression)])).toEqual([['bool', 'string']]);
   });
 });

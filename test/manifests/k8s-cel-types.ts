@@ -34,7 +34,9 @@ export const KIND_DECLARATIONS: Record<string, { file: string; iface: string }> 
 type Declarations = Map<string, Record<string, string>>;
 
 /** Reads the declarations of the named kinds; returns the CEL type name of each kind's root. */
-export function readKubernetesTypes(kinds: string[]): { declarations: Declarations; roots: Record<string, string> } {
+export function readKubernetesTypes(requested: string[]): { declarations: Declarations; roots: Record<string, string> } {
+  // Every policy reads the request's Namespace.
+  const kinds = [...new Set([...requested, 'Namespace'])];
   const files = kinds.map((k) => path.join(MODELS, KIND_DECLARATIONS[k].file));
   const program = ts.createProgram(files, { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16, skipLibCheck: true, noEmit: true });
   const checker = program.getTypeChecker();
@@ -109,4 +111,27 @@ export function typedEnvironment(declarations: Declarations): Environment {
  */
 export function strictHas(expression: string): string {
   return expression.replace(/has\(([A-Za-z_][\w.]*)\)/g, '(has($1) && $1 == $1)');
+}
+
+/**
+ * A type-checking environment with the bindings a ValidatingAdmissionPolicy expression sees:
+ * `object` and `oldObject` of the kind, `namespaceObject`, `request` (operation and userInfo) and,
+ * when given, `variables` with these field types.
+ */
+export function admissionEnvironment(types: ReturnType<typeof readKubernetesTypes>, kind: string, variables?: Record<string, string>): Environment {
+  let env = typedEnvironment(types.declarations)
+    .registerType('UserInfo', { fields: { username: 'string', groups: 'list<string>' } })
+    .registerType('AdmissionRequest', { fields: { operation: 'string', userInfo: 'UserInfo' } })
+    .registerVariable('request', 'AdmissionRequest')
+    .registerVariable('namespaceObject', types.roots.Namespace)
+    .registerVariable('object', types.roots[kind])
+    .registerVariable('oldObject', types.roots[kind]);
+  if (variables) { env = env.registerType('PolicyVariables', { fields: { ...variables } }).registerVariable('variables', 'PolicyVariables'); }
+  return env;
+}
+
+/** The CEL type of an expression (with `has()` checked strictly), or `invalid: <first line of the error>`. */
+export function typeOf(env: Environment, expression: string): string {
+  const result = env.check(strictHas(expression));
+  return result.valid && result.type ? result.type : `invalid: ${result.error?.message.split('\n')[0]}`;
 }
