@@ -2,7 +2,12 @@ import { DEFAULT_TOLERATION_KEYS, MANAGED_BY_LABEL } from '../private/defaults';
 
 /**
  * The ValidatingAdmissionPolicies that close what Pod Security Admission leaves open, as plain
- * Kubernetes objects. Pure: no construct, no token.
+ * Kubernetes objects. Pure: options in, objects out (the one option, the session prefix of the
+ * role that applies the library's manifests, may hold deploy-time values).
+ *
+ * Beside the four pod-spec policies described next there are three more: Services (no
+ * externalIPs, LoadBalancer and NodePort only where allowed), ingress objects (only where
+ * allowed), and the namespace baseline (what the library applied changes only through it).
  *
  * Pod Security enforces on Pods only; on workload objects it merely warns, so without these
  * policies a bad pod template is accepted and its Pods fail later, one by one. The same rules
