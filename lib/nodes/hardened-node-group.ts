@@ -278,6 +278,11 @@ export class HardenedNodeGroup extends Construct {
     checkSizes(problems, minSize, maxSize, props.desiredSize);
     checkLabels(problems, props.labels ?? {});
     checkTaints(problems, props.taints ?? []);
+    // The dedicated label and taint come only from `dedicated`: a label set by hand would let
+    // pods of a bound namespace onto a node group without the taint, shared with everyone.
+    if (Object.keys(props.labels ?? {}).includes(DEDICATED_NODE_KEY) || (props.taints ?? []).some((t) => t.key === DEDICATED_NODE_KEY)) {
+      problems.add('labels', DEDICATED_NODE_KEY, `${DEDICATED_NODE_KEY} is set by the dedicated option, label and taint together. Use dedicated: '<name>' instead.`);
+    }
     if (props.dedicated !== undefined && !Token.isUnresolved(props.dedicated) && !isLabelValue(props.dedicated)) {
       problems.add('dedicated', props.dedicated, "Use a Kubernetes label value: up to 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit.");
     }

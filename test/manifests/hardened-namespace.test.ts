@@ -419,6 +419,8 @@ describe('HardenedEksCluster.addNamespace', () => {
     expect(() => cluster.addNamespace('a', { nodeGroups: [shared] })).toThrow('nodeGroups: received "Test/Cluster/Shared". The node group is not dedicated to namespaces.');
     expect(() => cluster.addNamespace('b', { allowedTolerationKeys: [''] })).toThrow('allowedTolerationKeys: received "". Each entry is a taint key');
     expect(() => cluster.addNodeGroup('Bad', { dedicated: 'not a value' })).toThrow('dedicated: received "not a value". Use a Kubernetes label value');
+    expect(() => cluster.addNodeGroup('ByHand', { labels: { 'cdk-hardened-eks.io/dedicated': 'pci' } }))
+      .toThrow('labels: received "cdk-hardened-eks.io/dedicated". cdk-hardened-eks.io/dedicated is set by the dedicated option');
     cluster.addNamespace('gpu', { allowedTolerationKeys: ['example.com/gpu'] });
     Template.fromStack(stack);
     expect(warningsOf(stack).filter((w) => w.includes(WARNINGS.namespaceTolerations))).toHaveLength(1);
