@@ -56,7 +56,7 @@ export const CONTROLS: readonly Control[] = [
   { id: '4.1.4', source: CIS, title: 'Minimize access to create pods', assess: () => yours('namespace EDIT access may create pods in its namespace; grant it sparingly') },
   {
     id: '4.1.5', source: CIS, title: 'Ensure default service accounts are not actively used',
-    assess: (f) => ifNamespaces(f, 'default ServiceAccount without token automount; the admission policy refuses the default service account; HardenedEks-ManifestDefaultNamespace', 'checked by HardenedEks-ManifestDefaultNamespace only'),
+    assess: (f) => ifNamespaces(f, 'default ServiceAccount without token automount; the admission policies refuse the default service account; HardenedEks-ManifestDefaultNamespace', 'checked by HardenedEks-ManifestDefaultNamespace only'),
   },
   {
     id: '4.1.6', source: CIS, title: 'Ensure service account tokens are only mounted where necessary', weakenedBy: [WARNINGS.tokenAutomount],
@@ -80,13 +80,13 @@ export const CONTROLS: readonly Control[] = [
     weakened: (f) => f.some((c) => c.namespaceAdminGrants > 0 || c.namespaces.some((n) => n.extraTolerations)),
     assess: (f) => ifNamespaces(f, 'HardenedNamespace per tenant: quota, limits, network policies, Roles', 'without the library\'s boundaries'),
   },
-  { id: '4.5.2', source: CIS, title: 'The default namespace should not be used', assess: () => yours('use namespaces of your own (the admission policy is never bound to default); HardenedEks-ManifestDefaultNamespace (checked when HardenedEksChecks runs)') },
+  { id: '4.5.2', source: CIS, title: 'The default namespace should not be used', assess: () => yours('use namespaces of your own (the admission policies are never bound to default); HardenedEks-ManifestDefaultNamespace (checked when HardenedEksChecks runs)') },
   { id: '5.1.1', source: CIS, title: 'Ensure image vulnerability scanning', assess: () => yours('enable ECR scanning (Amazon Inspector) on the repositories the cluster pulls from') },
   { id: '5.1.2', source: CIS, title: 'Minimize user access to Amazon ECR', assess: () => yours('IAM policies of your people and pipelines') },
   { id: '5.1.3', source: CIS, title: 'Minimize cluster access to read-only for Amazon ECR', assess: (f) => ifNodes(f, 'node role: AmazonEC2ContainerRegistryPullOnly only') },
   {
     id: '5.1.4', source: CIS, title: 'Minimize container registries to only those approved',
-    assess: (f) => ifNamespaces(f, 'the admission policy allows only the namespace\'s registries (default: the account\'s ECR in the region); HardenedEks-ManifestImages', 'checked by HardenedEks-ManifestImages at synth only'),
+    assess: (f) => ifNamespaces(f, 'the admission policies allow only the namespace\'s registries (default: its own repositories in the account\'s ECR, plus the cluster\'s shared ones); HardenedEks-ManifestImages', 'checked by HardenedEks-ManifestImages at synth only'),
   },
   { id: '5.2.1', source: CIS, title: 'Prefer using dedicated EKS service accounts', assess: () => byDefault('ScopedServiceAccount: one role per service account, trust to exactly it; HardenedEks-ServiceAccountTrust') },
   {
