@@ -2,6 +2,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { HardenedEksClusterProps } from './hardened-eks-cluster';
+import { NetworkPolicyEnforcingMode } from './network-policy-mode';
 import { IHardenedCluster } from '../core/hardened-cluster';
 import { podIdentityPrincipal } from '../identity/scoped-service-account';
 
@@ -16,9 +17,9 @@ export interface ManagedAddons {
 }
 
 /**
- * The cluster's managed add-ons: vpc-cni (NetworkPolicy enforcement on, AWS permissions through
- * Pod Identity), coredns, kube-proxy and the Pod Identity agent, at EKS's default versions unless
- * pinned. Created in the cluster construct's own scope (their construct ids are part of the
+ * The cluster's managed add-ons: vpc-cni (NetworkPolicy enforcement on, strict unless chosen
+ * otherwise, AWS permissions through Pod Identity), coredns, kube-proxy and the Pod Identity agent,
+ * at EKS's default versions unless pinned. Created in the cluster construct's own scope (their construct ids are part of the
  * released logical ids).
  */
 export function createManagedAddons(cluster: IHardenedCluster, props: HardenedEksClusterProps): ManagedAddons {
@@ -39,8 +40,12 @@ export function createManagedAddons(cluster: IHardenedCluster, props: HardenedEk
     cluster: cluster.cluster,
     addonName: 'vpc-cni',
     addonVersion: props.vpcCniAddonVersion,
-    // Without this the VPC CNI ignores NetworkPolicy objects (CIS EKS 4.3.2).
-    configurationValues: { enableNetworkPolicy: 'true' },
+    // Without enableNetworkPolicy the VPC CNI ignores NetworkPolicy objects (CIS EKS 4.3.2); in
+    // strict mode a new pod has no network until the policies that select it are in place.
+    configurationValues: {
+      enableNetworkPolicy: 'true',
+      env: { NETWORK_POLICY_ENFORCING_MODE: props.networkPolicyEnforcingMode ?? NetworkPolicyEnforcingMode.STRICT },
+    },
   });
   (vpcCni.node.defaultChild as eks.CfnAddon).podIdentityAssociations = [{ serviceAccount: 'aws-node', roleArn: vpcCniRole.roleArn }];
   vpcCni.node.addDependency(podIdentityAgent);

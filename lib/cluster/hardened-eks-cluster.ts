@@ -10,10 +10,11 @@ import { Construct } from 'constructs';
 import { createManagedAddons } from './addons';
 import { ClusterEndpointAccess } from './endpoint-access';
 import { createHardenedVpc } from './network';
+import { NetworkPolicyEnforcingMode } from './network-policy-mode';
 import { createNodeVolumeKey } from './node-volume-key';
 import { UpgradeSupportType } from './upgrade-support';
 import {
-  checkAddonVersion, checkClusterName, checkPublicCidrs, checkRetention, checkVersionAndLayer,
+  checkAddonVersion, checkClusterName, checkPublicCidrs, checkRetention, checkStrictModeVersion, checkVersionAndLayer,
 } from './validation';
 import { warnAboutWeakenings } from './weakenings';
 import { IHardenedCluster } from '../core/hardened-cluster';
@@ -31,6 +32,7 @@ import { ScopedServiceAccount, ScopedServiceAccountOptions, ServiceAccountIdenti
 import { renderAdmissionPolicies } from '../manifests/admission-policy';
 import { HardenedNamespace, HardenedNamespaceOptions } from '../manifests/hardened-namespace';
 import { namespaceGroup } from '../manifests/namespace-objects';
+import { renderSystemNetworkPolicies, vpcResolverCidrs } from '../manifests/system-network-policies';
 import { HardenedNodeGroup, HardenedNodeGroupOptions } from '../nodes/hardened-node-group';
 import { ClusterStorage, ClusterStorageOptions } from '../storage/cluster-storage';
 import { isDns1123Label, stableHash } from '../private/names';
@@ -38,7 +40,7 @@ import { factsOf } from '../report/facts';
 import { attachReport } from '../report/hardening-report';
 import {
   BUNDLED_KUBECTL_MINOR, CONTROL_PLANE_LOG_TYPES, DECLARED_ADMIN_METADATA, DEFAULT_CONTROL_PLANE_LOG_RETENTION,
-  DEFAULT_FLOW_LOG_RETENTION, DEFAULT_KUBERNETES_VERSION, MANY_NAMESPACES, WARNINGS,
+  DEFAULT_FLOW_LOG_RETENTION, DEFAULT_KUBERNETES_VERSION, DEFAULT_VPC_CIDR, MANY_NAMESPACES, WARNINGS,
 } from '../private/defaults';
 import { HardenedEksValidationError, PropProblems } from '../private/errors';
 
@@ -171,6 +173,19 @@ export interface HardenedEksClusterProps {
    * @default - the default version EKS picks for the cluster's Kubernetes version at create time
    */
   readonly vpcCniAddonVersion?: string;
+
+  /**
+   * When the VPC CNI starts enforcing NetworkPolicies on a new pod. In STRICT mode a pod has no
+   * network until the policies that select it are in place, and a pod no policy selects has none
+   * at all: namespaces added with `addNamespace` have their policies, and the library adds
+   * kube-system policies for CoreDNS and the EBS CSI driver; pods of any other namespace (and
+   * other kube-system components) need NetworkPolicies of your own. STANDARD lets new pods talk
+   * freely until their policies arrive, and leaves the warning
+   * `cdk-hardened-eks:standardNetworkPolicyMode`. Strict mode needs vpc-cni v1.17.1 or later.
+   *
+   * @default NetworkPolicyEnforcingMode.STRICT
+   */
+  readonly networkPolicyEnforcingMode?: NetworkPolicyEnforcingMode;
 
   /**
    * Version of the `coredns` managed add-on.
@@ -401,6 +416,20 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     if (props.storage !== false) {
       this.storage = new ClusterStorage(this, 'Storage', { ...props.storageOptions, cluster: this });
     }
+    // CoreDNS and the EBS CSI driver use the pod network: in strict mode their pods have no
+    // network until a policy selects them, so the policies come first.
+    const systemPolicies = new eks.KubernetesManifest(this, 'SystemNetworkPolicies', {
+      cluster: this.cluster,
+      manifest: renderSystemNetworkPolicies({
+        dnsResolverCidrs: vpcResolverCidrs(props.vpc ? props.vpc.vpcCidrBlock : DEFAULT_VPC_CIDR),
+        ebsCsiDriver: this.storage !== undefined,
+      }),
+      overwrite: true,
+      // Fixed names: an update converges without `kubectl apply --prune`.
+      prune: false,
+    });
+    this.coreDnsAddon.node.addDependency(systemPolicies);
+    this.storage?.addon.node.addDependency(systemPolicies);
     if (props.defaultNodeGroup !== false) {
       this.defaultNodeGroup = this.addNodeGroup('DefaultNodeGroup', props.defaultNodeGroupOptions);
     }
@@ -465,6 +494,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     facts.controlPlaneLogRetentionDays = logRetention;
     facts.deletionProtection = props.deletionProtection !== false;
     facts.extendedSupport = props.upgradeSupport === UpgradeSupportType.EXTENDED;
+    facts.networkPolicyMode = props.networkPolicyEnforcingMode ?? NetworkPolicyEnforcingMode.STRICT;
     facts.clusterAdmins = (props.clusterAdmins ?? []).length;
     facts.breakGlass = props.breakGlassAdminRole !== undefined;
     facts.auditShipping = !this.auditLog ? 'off'
@@ -524,6 +554,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
         'The key does not rotate. Create it with enableKeyRotation: true, or leave secretsEncryptionKey unset for a rotating key of the library.');
     }
     checkAddonVersion(problems, 'vpcCniAddonVersion', props.vpcCniAddonVersion);
+    checkStrictModeVersion(problems, props.vpcCniAddonVersion, props.networkPolicyEnforcingMode);
     checkAddonVersion(problems, 'coreDnsAddonVersion', props.coreDnsAddonVersion);
     checkAddonVersion(problems, 'kubeProxyAddonVersion', props.kubeProxyAddonVersion);
     checkAddonVersion(problems, 'podIdentityAgentAddonVersion', props.podIdentityAgentAddonVersion);

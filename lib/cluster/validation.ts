@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { NetworkPolicyEnforcingMode } from './network-policy-mode';
 import { canonicalIpv4Cidr } from '../private/cidr';
 import { PropProblems } from '../private/errors';
 
@@ -123,5 +124,22 @@ export function checkAddonVersion(problems: PropProblems, prop: string, version:
     problems.add(prop, version,
       "An EKS add-on version looks like 'v1.20.4-eksbuild.1' (see `aws eks describe-addon-versions`). " +
       'Leave it unset to let EKS install its default version for the cluster version.');
+  }
+}
+
+/** The first vpc-cni release that knows NETWORK_POLICY_ENFORCING_MODE. */
+const STRICT_MODE_SINCE = [1, 17, 1];
+
+/** A pinned vpc-cni older than v1.17.1 cannot run strict mode: refuse it rather than deploy a CNI that ignores the setting. */
+export function checkStrictModeVersion(problems: PropProblems, version: string | undefined, mode: NetworkPolicyEnforcingMode | undefined): void {
+  if (version === undefined || Token.isUnresolved(version) || !ADDON_VERSION.test(version)) { return; }
+  if ((mode ?? NetworkPolicyEnforcingMode.STRICT) !== NetworkPolicyEnforcingMode.STRICT) { return; }
+  const parts = version.slice(1).split('-')[0].split('.').map(Number);
+  const older = parts[0] !== STRICT_MODE_SINCE[0] ? parts[0] < STRICT_MODE_SINCE[0]
+    : parts[1] !== STRICT_MODE_SINCE[1] ? parts[1] < STRICT_MODE_SINCE[1] : parts[2] < STRICT_MODE_SINCE[2];
+  if (older) {
+    problems.add('vpcCniAddonVersion', version,
+      'Strict NetworkPolicy enforcement (the default networkPolicyEnforcingMode) needs vpc-cni v1.17.1 or later. ' +
+      'Pin a newer version, or leave vpcCniAddonVersion unset for EKS\'s default.');
   }
 }

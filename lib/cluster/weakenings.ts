@@ -1,6 +1,7 @@
 import { Annotations, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ClusterEndpointAccess } from './endpoint-access';
+import { NetworkPolicyEnforcingMode } from './network-policy-mode';
 import type { HardenedEksClusterProps } from './hardened-eks-cluster';
 import { UpgradeSupportType } from './upgrade-support';
 import { MIN_RECOMMENDED_LOG_RETENTION_DAYS, WARNINGS } from '../private/defaults';
@@ -41,6 +42,12 @@ export function warnAboutWeakenings(scope: Construct, props: HardenedEksClusterP
     warnings.addWarningV2(WARNINGS.auditLogNotShipped,
       'auditLogShipping is false: audit events stay only in the control-plane log group, in the same account as the cluster. ' +
       'Anyone who can administer that account can delete them.');
+  }
+  if (props.networkPolicyEnforcingMode === NetworkPolicyEnforcingMode.STANDARD) {
+    warnings.addWarningV2(WARNINGS.standardNetworkPolicyMode,
+      'networkPolicyEnforcingMode is STANDARD: a new pod can send and receive anything until the VPC CNI has applied the ' +
+      'NetworkPolicies that select it (an init container can use that window), and pods no policy selects are open. ' +
+      'NetworkPolicyEnforcingMode.STRICT is the default.');
   }
   if (props.upgradeSupport === UpgradeSupportType.EXTENDED) {
     warnings.addWarningV2(WARNINGS.extendedSupport,

@@ -19,6 +19,7 @@ import { manifestRbac } from './rules/manifest-rbac';
 import { manifestServiceAccountAutomount } from './rules/manifest-service-account-automount';
 import { manifestStorageClass } from './rules/manifest-storage-class';
 import { manifestUnreadable } from './rules/manifest-unreadable';
+import { networkPolicyEnforcement } from './rules/network-policy-enforcement';
 import { nodegroupBottlerocket } from './rules/nodegroup-bottlerocket';
 import { nodegroupEncryptedVolumes } from './rules/nodegroup-encrypted-volumes';
 import { nodegroupImdsv2 } from './rules/nodegroup-imdsv2';
@@ -39,6 +40,7 @@ export const HARDENED_EKS_RULES: readonly HardenedEksRule[] = [
   accessEntriesOnly,
   creatorAdminBootstrap,
   deletionProtection,
+  networkPolicyEnforcement,
   nodegroupBottlerocket,
   nodegroupImdsv2,
   nodegroupEncryptedVolumes,

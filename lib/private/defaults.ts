@@ -71,6 +71,7 @@ export const WARNINGS = {
   namespaceTolerations: `${WARNING_PREFIX}:namespaceTolerations`,
   auditLogNotShipped: `${WARNING_PREFIX}:auditLogNotShipped`,
   auditDetectionOff: `${WARNING_PREFIX}:auditDetectionOff`,
+  standardNetworkPolicyMode: `${WARNING_PREFIX}:standardNetworkPolicyMode`,
 } as const;
 
 /** Defaults of HardenedNodeGroup (and of the cluster's default node group). */

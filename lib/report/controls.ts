@@ -101,7 +101,14 @@ export const CONTROLS: readonly Control[] = [
       ? { status: 'enforced-by-option', by: 'node groups in the private subnets of the app\'s own VPC (its flow logs and default security group are yours: cdk-hardened-eks:userVpc)' }
       : ifNodes(f, 'node groups in private subnets only, no public IPs; control plane ENIs and kubectl handler in private subnets')),
   },
-  { id: '5.4.4', source: CIS, title: 'Ensure network policy is enabled and set as appropriate', assess: (f) => ifNamespaces(f, 'vpc-cni NetworkPolicy enforcement and HardenedNamespace default deny', 'without network policies of the library') },
+  {
+    id: '5.4.4', source: CIS, title: 'Ensure network policy is enabled and set as appropriate', weakenedBy: [WARNINGS.standardNetworkPolicyMode],
+    weakened: (f) => f.some((c) => c.networkPolicyMode !== 'strict'),
+    assess: (f) => (f.length > 0 && f.every((c) => c.networkPolicyMode === 'strict')
+      ? byDefault('vpc-cni NetworkPolicy enforcement in strict mode: a pod has no network until a policy selects it; kube-system policies ' +
+        'for CoreDNS and the EBS CSI driver; HardenedNamespace default deny with named openings; HardenedEks-NetworkPolicyEnforcement')
+      : ifNamespaces(f, 'vpc-cni NetworkPolicy enforcement and HardenedNamespace default deny', 'without network policies of the library')),
+  },
   {
     id: 'Network-exposure', source: BP, title: 'Expose workloads only where intended (externalIPs, LoadBalancer and NodePort Services, ingress)',
     weakenedBy: [WARNINGS.namespaceIngress, WARNINGS.namespaceLoadBalancers, WARNINGS.namespaceNodePorts],

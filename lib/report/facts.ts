@@ -12,6 +12,7 @@ export interface ClusterFacts {
   controlPlaneLogRetentionDays: number;
   deletionProtection: boolean;
   extendedSupport: boolean;
+  networkPolicyMode: string;
   clusterAdmins: number;
   breakGlass: boolean;
   nodeGroups: Array<{ path: string; imdsFromPods: boolean; ssm: boolean; lockdownOff: boolean; sysctlOverride: boolean; bootstrapContainers: boolean }>;
@@ -47,6 +48,7 @@ export function factsOf(cluster: IConstruct, clusterName?: string): ClusterFacts
       controlPlaneLogRetentionDays: 365,
       deletionProtection: true,
       extendedSupport: false,
+      networkPolicyMode: 'strict',
       clusterAdmins: 0,
       breakGlass: false,
       nodeGroups: [],

@@ -147,7 +147,7 @@ describe('secure defaults', () => {
       expect(addon.Properties.AddonVersion).toBeUndefined();
     }
     const vpcCni = addons.find((a) => a.Properties.AddonName === 'vpc-cni');
-    expect(JSON.parse(vpcCni.Properties.ConfigurationValues)).toEqual({ enableNetworkPolicy: 'true' });
+    expect(JSON.parse(vpcCni.Properties.ConfigurationValues)).toEqual({ enableNetworkPolicy: 'true', env: { NETWORK_POLICY_ENFORCING_MODE: 'strict' } });
   });
 
   test('the Pod Identity agent add-on is the one aws-eks-v2 reuses for Pod Identity service accounts', () => {

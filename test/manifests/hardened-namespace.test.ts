@@ -247,10 +247,10 @@ function objectsOf(stack: Stack, template: Template, namespace: { manifest: any 
 }
 
 describe('HardenedEksCluster.addNamespace', () => {
-  test('ten namespaces are twenty manifests and ten waits, plus the admission policies and the StorageClass', () => {
+  test('ten namespaces are twenty manifests and ten waits, plus the admission policies, the StorageClass and the kube-system policies', () => {
     const names = Array.from({ length: 10 }, (_, i) => `team-${i}`);
     const { template } = build({}, names);
-    template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 22);
+    template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 23);
     template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesObjectValue', 10);
   });
 
@@ -278,7 +278,7 @@ describe('HardenedEksCluster.addNamespace', () => {
     cluster.addNamespace('team-b');
     cluster.addServiceAccount('Api', { namespace: 'team-a', name: 'api' });
     const template = Template.fromStack(stack);
-    template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 7);
+    template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 8);
     for (const r of Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as any[]) {
       expect(r.Properties.PruneLabel).toBeUndefined();
       expect(JSON.stringify(r.Properties.Manifest)).not.toContain('aws.cdk.eks/prune-');
