@@ -43,6 +43,7 @@ import {
   DEFAULT_FLOW_LOG_RETENTION, DEFAULT_KUBERNETES_VERSION, DEFAULT_VPC_CIDR, MANY_NAMESPACES, WARNINGS,
 } from '../private/defaults';
 import { HardenedEksValidationError, PropProblems } from '../private/errors';
+import { accountKeyPolicy } from '../private/key-policy';
 
 /**
  * Properties of a HardenedEksCluster. Every one is optional; the defaults are the hardened choice.
@@ -368,6 +369,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     this.secretsKey = props.secretsEncryptionKey ?? new kms.Key(this, 'SecretsKey', {
       description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${clusterName}`,
       enableKeyRotation: true,
+      policy: accountKeyPolicy(),
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
@@ -380,6 +382,17 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
       keyDescription: `Encrypts the control-plane log group of EKS cluster ${clusterName}`,
     });
     this.controlPlaneLogGroup = controlPlaneLogs.logGroup;
+
+    // The kubectl handler and its provider framework get a security group of their own rather than
+    // the cluster's (which admits everything from its members): out on 443 only (the cluster
+    // endpoint, and EKS's and ECR's regional APIs through the NAT gateways), and the cluster's
+    // group admits them on 443 only.
+    const kubectlSecurityGroup = new ec2.SecurityGroup(this, 'KubectlSecurityGroup', {
+      vpc: this.vpc,
+      allowAllOutbound: false,
+      description: `kubectl handler of EKS cluster ${clusterName}: HTTPS out only`,
+    });
+    kubectlSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'The cluster endpoint and AWS APIs (eks:DescribeCluster, ECR) over HTTPS');
 
     this.cluster = new eks.Cluster(this, 'Cluster', {
       clusterName,
@@ -398,10 +411,12 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
       defaultCapacity: 0,
       kubectlProviderOptions: {
         kubectlLayer: props.kubectlLayer ?? new KubectlV36Layer(this, 'KubectlLayer'),
+        securityGroups: [kubectlSecurityGroup],
       },
       // The output would print a command that assumes a public endpoint and an admin role.
       outputConfigCommand: false,
     });
+    this.cluster.clusterSecurityGroup.addIngressRule(kubectlSecurityGroup, ec2.Port.tcp(443), 'kubectl handler to the cluster endpoint');
     const cfnCluster = this.cluster.node.defaultChild as eks.CfnCluster;
     // Created first, or EKS creates its own unencrypted, never-expiring group and ours fails.
     cfnCluster.node.addDependency(controlPlaneLogs.logGroup);

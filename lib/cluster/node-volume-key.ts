@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { autoScalingServiceLinkedRoleArn } from '../nodes/hardened-node-group';
+import { accountKeyPolicy } from '../private/key-policy';
 
 /**
  * The customer managed key that encrypts the EBS volumes of every node group of a cluster, with
@@ -13,6 +14,7 @@ export function createNodeVolumeKey(scope: Construct, clusterName: string): kms.
   const key = new kms.Key(scope, 'NodeVolumeKey', {
     description: `Encrypts the EBS volumes of the nodes of EKS cluster ${clusterName}`,
     enableKeyRotation: true,
+    policy: accountKeyPolicy(),
     removalPolicy: RemovalPolicy.RETAIN,
   });
   // Any principal, narrowed to exactly the service-linked role of this account: a key policy
@@ -32,7 +34,7 @@ export function createNodeVolumeKey(scope: Construct, clusterName: string): kms.
     principals: [autoScaling],
     actions: ['kms:CreateGrant'],
     resources: ['*'],
-    conditions: { Bool: { 'kms:GrantIsForAWSResource': true } },
+    conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
   }));
   return key;
 }

@@ -15,6 +15,7 @@ import { checkDetectionSettings } from './audit-validation';
 import { EvidenceResources, rulesPattern, tamperingPatterns } from './evidence-tampering';
 import { AUDIT_EVENTS_PATTERN, WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
+import { accountKeyPolicy } from '../private/key-policy';
 
 /**
  * Threshold, period and on/off switch of one detection.
@@ -189,6 +190,7 @@ export class AuditDetections extends Construct {
       const key = new kms.Key(this, 'AlarmTopicKey', {
         description: `Encrypts the audit alarm topic of EKS cluster ${props.clusterName}`,
         enableKeyRotation: true,
+        policy: accountKeyPolicy(),
         removalPolicy: RemovalPolicy.RETAIN,
       });
       key.addToResourcePolicy(new iam.PolicyStatement({

@@ -14,6 +14,7 @@ import { createEncryptedLogGroup } from './encrypted-log-group';
 import { AUDIT_LOG_DEFAULTS, AUDIT_EVENTS_PATTERN } from '../private/defaults';
 import { PropProblems } from '../private/errors';
 import { stableHash } from '../private/names';
+import { accountKeyPolicy } from '../private/key-policy';
 
 /**
  * How the audit bucket's S3 Object Lock protects each object for the whole retention.
@@ -30,6 +31,13 @@ export enum AuditObjectLockMode {
    * everyone else cannot.
    */
   GOVERNANCE = 'GOVERNANCE',
+  /**
+   * No Object Lock at all, as release 0.1.0 created the bucket. CloudFormation cannot turn Object
+   * Lock on for an existing bucket (it replaces the bucket), so a stack deployed with 0.1.0 keeps
+   * its archive with this. Without Object Lock nobody can place a legal hold on an audit object.
+   * Leaves the warning `cdk-hardened-eks:auditObjectLockDisabled`.
+   */
+  DISABLED = 'DISABLED',
 }
 
 /**
@@ -49,11 +57,12 @@ export interface AuditLogOptions {
   readonly retention?: Duration;
 
   /**
-   * Turn on S3 Object Lock on the bucket this stack creates, locking every object version for the
-   * whole `retention` in this mode. Only a new bucket can have it, so it cannot be combined with
-   * `bucket`.
+   * A default retention of S3 Object Lock on the bucket this stack creates, locking every object
+   * version for the whole `retention` in this mode; or `DISABLED` for a bucket without Object Lock.
+   * Cannot be combined with `bucket`.
    *
-   * @default - no Object Lock: versioning and a bucket policy that denies deleting objects and versions
+   * @default - Object Lock enabled without a default retention (legal holds and per-object
+   * retention possible), versioning, and a bucket policy that denies deleting objects and versions
    */
   readonly objectLock?: AuditObjectLockMode;
 
@@ -205,6 +214,7 @@ export class AuditLogShipping extends Construct {
     const streamKey = new kms.Key(this, 'StreamKey', {
       description: `Encrypts the audit events Firehose buffers for EKS cluster ${props.clusterName}`,
       enableKeyRotation: true,
+      policy: accountKeyPolicy(),
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.streamKey = streamKey;
@@ -382,6 +392,7 @@ export class AuditLogShipping extends Construct {
     const key = new kms.Key(this, 'BucketKey', {
       description: `Encrypts the audit log archive of EKS cluster ${props.clusterName}`,
       enableKeyRotation: true,
+      policy: accountKeyPolicy(),
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // Destroying the key would make every archived object unreadable, Object Lock or not. Someone
@@ -395,19 +406,38 @@ export class AuditLogShipping extends Construct {
       resources: ['*'],
     }));
 
-    // Server access logs: SSE-S3, the only default encryption S3 log delivery supports.
+    // Server access logs, on a key of their own that S3 log delivery of this account may use.
+    // No Object Lock here: S3 does not deliver server access logs into a bucket that has it.
+    const accessLogsKey = new kms.Key(this, 'AccessLogsBucketKey', {
+      description: `Encrypts the server access logs of the audit log archive of EKS cluster ${props.clusterName}`,
+      enableKeyRotation: true,
+      policy: accountKeyPolicy(),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     const accessLogs = new s3.Bucket(this, 'AccessLogsBucket', {
       ...PROTECTED_BUCKET,
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: accessLogsKey,
+      bucketKeyEnabled: true,
       lifecycleRules: expiryRules('expire-access-logs', retentionDays, []),
     });
+    accessLogsKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'S3LogDeliveryOfThisAccountEncryptsAccessLogs',
+      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+      actions: ['kms:GenerateDataKey'],
+      resources: ['*'],
+      // The bucket's own ARN cannot be named here: the bucket depends on the key.
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+    }));
 
     const bucket = new s3.Bucket(this, 'Bucket', {
       ...PROTECTED_BUCKET,
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: key,
       bucketKeyEnabled: true,
-      objectLockEnabled: props.objectLock !== undefined ? true : undefined,
+      // DISABLED renders nothing, exactly as 0.1.0 did: CloudFormation replaces a bucket whose
+      // ObjectLockEnabled changes, even from absent to false.
+      objectLockEnabled: props.objectLock === AuditObjectLockMode.DISABLED ? undefined : true,
       objectLockDefaultRetention: objectLockRetention(props.objectLock, retentionDays),
       lifecycleRules: expiryRules('archive-then-expire', retentionDays, lifecycleTransitions(retentionDays)),
     });
@@ -415,6 +445,11 @@ export class AuditLogShipping extends Construct {
     // a bucket policy on a feature flag, and the library must not depend on the consumer's flags.
     const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
     cfnBucket.loggingConfiguration = { destinationBucketName: accessLogs.bucketName, logFilePrefix: 'audit-bucket/' };
+    // Every object event goes to EventBridge, natively: aws-cdk-lib's eventBridgeEnabled would add a
+    // custom resource and a Lambda function of its own.
+    for (const b of [bucket, accessLogs]) {
+      (b.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    }
     accessLogs.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'S3ServerAccessLogsOfTheAuditBucketOnly',
       principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
@@ -485,7 +520,7 @@ export function lifecycleTransitions(retentionDays: number): s3.Transition[] {
 }
 
 function objectLockRetention(mode: AuditObjectLockMode | undefined, days: number): s3.ObjectLockRetention | undefined {
-  if (mode === undefined) { return undefined; }
+  if (mode === undefined || mode === AuditObjectLockMode.DISABLED) { return undefined; }
   return mode === AuditObjectLockMode.COMPLIANCE
     ? s3.ObjectLockRetention.compliance(Duration.days(days))
     : s3.ObjectLockRetention.governance(Duration.days(days));

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { accountKeyPolicy } from '../private/key-policy';
 
 /**
  * A CloudWatch Logs log group with a fixed name, encrypted with a customer managed key of its own.
@@ -33,6 +34,7 @@ export function createEncryptedLogGroup(scope: Construct, options: EncryptedLogG
   const key = new kms.Key(scope, options.keyId, {
     description: options.keyDescription,
     enableKeyRotation: true,
+    policy: accountKeyPolicy(),
     removalPolicy: RemovalPolicy.RETAIN,
   });
   const logGroupArn = stack.formatArn({

@@ -226,8 +226,6 @@ export function ebsCsiRoleAcknowledgements(role: IConstruct): LibraryAcknowledge
  *   prefix confines it to this cluster's audit objects.
  * - Replication: the archive is itself the copy, out of CloudWatch Logs; a copy in another account
  *   is the `bucket` option (a log-archive account), which the library cannot create from this stack.
- * - The server access log bucket uses SSE-S3: S3 server access logging cannot deliver to a bucket
- *   whose default encryption is SSE-KMS.
  */
 export function auditArchiveAcknowledgements(parts: {
   deliveryPolicy: IConstruct; objectArns: string[]; bucket?: IConstruct; accessLogsBucket?: IConstruct;
@@ -246,23 +244,12 @@ export function auditArchiveAcknowledgements(parts: {
   }
   const replication = 'The audit archive is the copy of the control-plane log group, outside CloudWatch Logs. A copy in another account or region ' +
     'is the auditLog.bucket option (a log-archive account bucket), which this stack cannot create; versioning, a deny on deleting objects ' +
-    'and optional Object Lock protect this one.';
+    'and Object Lock (enabled on the archive, so legal holds can be placed) protect this one.';
   for (const bucket of [parts.bucket, parts.accessLogsBucket]) {
     const cfn = bucket && cfnResourceOf(bucket);
     if (!cfn) { continue; }
     for (const pack of COMPLIANCE_PACKS) {
       acks.push({ resource: cfn, ruleId: `${pack}-S3BucketReplicationEnabled`, reason: replication });
-    }
-  }
-  const accessLogs = parts.accessLogsBucket && cfnResourceOf(parts.accessLogsBucket);
-  if (accessLogs) {
-    for (const pack of COMPLIANCE_PACKS) {
-      acks.push({
-        resource: accessLogs,
-        ruleId: `${pack}-S3DefaultEncryptionKMS`,
-        reason: 'S3 server access logging delivers only to buckets whose default encryption is SSE-S3 (SSE-KMS is not supported), ' +
-          'so this bucket, which holds only the access logs of the audit bucket, uses SSE-S3.',
-      });
     }
   }
   return acks;

@@ -72,6 +72,7 @@ export const WARNINGS = {
   auditLogNotShipped: `${WARNING_PREFIX}:auditLogNotShipped`,
   auditDetectionOff: `${WARNING_PREFIX}:auditDetectionOff`,
   standardNetworkPolicyMode: `${WARNING_PREFIX}:standardNetworkPolicyMode`,
+  auditObjectLockDisabled: `${WARNING_PREFIX}:auditObjectLockDisabled`,
 } as const;
 
 /** Defaults of HardenedNodeGroup (and of the cluster's default node group). */

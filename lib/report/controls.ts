@@ -137,15 +137,17 @@ export const CONTROLS: readonly Control[] = [
     },
   },
   {
-    id: 'Detective-audit-archive', source: BP, title: 'Keep audit logs out of reach of the cluster\'s account', weakenedBy: [WARNINGS.auditLogNotShipped],
-    weakened: (f) => f.some((c) => c.auditShipping === 'off'),
+    id: 'Detective-audit-archive', source: BP, title: 'Keep audit logs out of reach of the cluster\'s account', weakenedBy: [WARNINGS.auditLogNotShipped, WARNINGS.auditObjectLockDisabled],
+    weakened: (f) => f.some((c) => c.auditShipping === 'off' || c.auditObjectLock === 'DISABLED'),
     assess: (f) => {
       const c = f.find((x) => x.auditShipping !== 'off') ?? f[0];
       if (!c || c.auditShipping === 'off') { return yours('auditLogShipping is false: audit events stay in the control-plane log group only'); }
       if (c.auditShipping === 'existing-bucket') { return { status: 'enforced-by-option', by: 'AuditLogShipping: Firehose to your existing (log-archive) bucket and key' }; }
       if (c.auditShipping === 'logs-destination') { return { status: 'enforced-by-option', by: 'AuditLogShipping: subscription to a CloudWatch Logs destination in another account' }; }
-      return byDefault(`AuditLogShipping: Firehose (CMK) to S3 (SSE-KMS CMK, versioned, deletes denied, TLS only, access logged), ` +
-        `${c.auditRetentionDays} days${c.auditObjectLock ? `, Object Lock ${c.auditObjectLock}` : ''}; HardenedEks-AuditLogShipped`);
+      const lock = c.auditObjectLock === undefined ? 'Object Lock enabled (no default retention)'
+        : c.auditObjectLock === 'DISABLED' ? 'no Object Lock' : `Object Lock ${c.auditObjectLock}`;
+      return byDefault('AuditLogShipping: Firehose (CMK) to S3 (SSE-KMS CMK, versioned, deletes denied, TLS only, access logged to a CMK-encrypted bucket, ' +
+        `object events to EventBridge), ${c.auditRetentionDays} days, ${lock}; HardenedEks-AuditLogShipped`);
     },
   },
   {

@@ -8,6 +8,7 @@ import { podIdentityPrincipal } from '../identity/scoped-service-account';
 import { applyAcknowledgements, ebsCsiRoleAcknowledgements } from '../nag/acknowledgements';
 import { MANAGED_BY_LABEL, STORAGE_DEFAULTS } from '../private/defaults';
 import { factsOf } from '../report/facts';
+import { accountKeyPolicy } from '../private/key-policy';
 
 /**
  * Options of the cluster's persistent storage.
@@ -97,6 +98,7 @@ export class ClusterStorage extends Construct {
     this.volumeKey = props.volumeKey ?? new kms.Key(this, 'VolumeKey', {
       description: `Encrypts the persistent volumes (EBS CSI driver) of EKS cluster ${cluster.clusterName}`,
       enableKeyRotation: true,
+      policy: accountKeyPolicy(),
       removalPolicy: RemovalPolicy.RETAIN,
     });
 

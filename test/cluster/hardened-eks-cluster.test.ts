@@ -95,7 +95,7 @@ describe('secure defaults', () => {
   test('every KMS key of the default cluster rotates and is retained', () => {
     const keys = Object.entries(template.findResources('AWS::KMS::Key')) as [string, any][];
     expect(keys.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort())
-      .toEqual(['ClusterAuditDetectionsAlarmTopicKey', 'ClusterAuditLogBucketKey', 'ClusterAuditLogDeliveryErrorLogKey', 'ClusterAuditLogStreamKey',
+      .toEqual(['ClusterAuditDetectionsAlarmTopicKey', 'ClusterAuditLogAccessLogsBucketKey', 'ClusterAuditLogBucketKey', 'ClusterAuditLogDeliveryErrorLogKey', 'ClusterAuditLogStreamKey',
         'ClusterControlPlaneLogKey', 'ClusterFlowLogKey', 'ClusterNodeVolumeKey', 'ClusterSecretsKey', 'ClusterStorageVolumeKey']);
     for (const [, key] of keys) {
       expect({ rotation: key.Properties.EnableKeyRotation, deletion: key.DeletionPolicy }).toEqual({ rotation: true, deletion: 'Retain' });

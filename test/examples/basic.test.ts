@@ -58,6 +58,7 @@ describe('examples/basic', () => {
       ClusterNodeVolumeKey59B4C3D6: 'AWS::KMS::Key',
       ClusterAuditLogBucketDBB5644C: 'AWS::S3::Bucket',
       ClusterAuditLogAccessLogsBucket3B52417E: 'AWS::S3::Bucket',
+      ClusterAuditLogAccessLogsBucketKeyB6E53C43: 'AWS::KMS::Key',
       ClusterAuditLogBucketKey65009476: 'AWS::KMS::Key',
       ClusterAuditLogStreamKeyA2445F74: 'AWS::KMS::Key',
       ClusterAuditDetectionsAlarmTopicKeyC083475F: 'AWS::KMS::Key',

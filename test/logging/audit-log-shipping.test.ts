@@ -39,7 +39,8 @@ function findings(app: ReturnType<typeof fastApp>): string[] {
 
 describe('AuditLogShipping, default bucket in the stack', () => {
   const { app, template, shipping } = ship();
-  const bucket = () => template.findResources('AWS::S3::Bucket', { Properties: { BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] } } });
+  const bucket = () => Object.fromEntries(Object.entries(template.findResources('AWS::S3::Bucket')).filter(([id]) => /^AuditLogBucket[0-9A-F]{8}$/.test(id)));
+  const accessLogsBucket = () => Object.entries(template.findResources('AWS::S3::Bucket')).filter(([id]) => /^AuditLogAccessLogsBucket[0-9A-F]{8}$/.test(id)).map(([, r]) => r as any);
 
   test('subscribes the control-plane log group with the audit-event pattern, through a role', () => {
     template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
@@ -72,7 +73,7 @@ describe('AuditLogShipping, default bucket in the stack', () => {
     });
   });
 
-  test('the bucket: SSE-KMS with its own key and bucket keys, versioned, public access blocked, owner enforced, access logs elsewhere', () => {
+  test('the bucket: SSE-KMS with its own key and bucket keys, versioned, public access blocked, owner enforced, access logs elsewhere, Object Lock on, events to EventBridge', () => {
     const buckets = bucket();
     expect(Object.keys(buckets)).toHaveLength(1);
     const props = (Object.values(buckets)[0] as any).Properties;
@@ -84,7 +85,12 @@ describe('AuditLogShipping, default bucket in the stack', () => {
     expect(props.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
     expect(props.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
     expect(props.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: expect.stringMatching(/AuditLogAccessLogsBucket/) }, LogFilePrefix: 'audit-bucket/' });
-    expect(props.ObjectLockEnabled).toBeUndefined();
+    // Object Lock on (legal holds possible; CT.S3.PR.9), without a default retention unless chosen.
+    expect(props.ObjectLockEnabled).toBe(true);
+    expect(props.ObjectLockConfiguration).toBeUndefined();
+    // Natively, not through aws-cdk-lib's notification custom resource (CT.S3.PR.4).
+    expect(props.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    template.resourceCountIs('Custom::S3BucketNotifications', 0);
   });
 
   test('lifecycle: IA at 30 days, Glacier IR at 90, Deep Archive at 365, expiry after seven years, the expired version 30 days later', () => {
@@ -118,10 +124,24 @@ describe('AuditLogShipping, default bucket in the stack', () => {
     }));
   });
 
-  test('server access log bucket: SSE-S3 (all S3 log delivery accepts), log delivery only from the audit bucket, same retention', () => {
-    const [accessLogs] = Object.values(template.findResources('AWS::S3::Bucket', {
-      Properties: { BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } },
-    })) as any[];
+  test('server access log bucket: SSE-KMS with a key of its own that S3 log delivery of this account may use, no Object Lock, log delivery only from the audit bucket, same retention', () => {
+    const [accessLogs] = accessLogsBucket();
+    expect(accessLogs.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0]).toEqual({
+      BucketKeyEnabled: true,
+      ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [expect.stringMatching(/^AuditLogAccessLogsBucketKey/), 'Arn'] } },
+    });
+    // S3 does not deliver server access logs into a bucket with Object Lock.
+    expect(accessLogs.Properties.ObjectLockEnabled).toBeUndefined();
+    expect(accessLogs.Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    const key = Object.entries(template.findResources('AWS::KMS::Key')).find(([id]) => /^AuditLogAccessLogsBucketKey/.test(id))![1] as any;
+    expect(key.Properties.KeyPolicy.Statement).toContainEqual({
+      Sid: 'S3LogDeliveryOfThisAccountEncryptsAccessLogs',
+      Effect: 'Allow',
+      Principal: { Service: 'logging.s3.amazonaws.com' },
+      Action: 'kms:GenerateDataKey',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+    });
     expect(accessLogs.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(2557);
     expect(accessLogs.Properties.PublicAccessBlockConfiguration.RestrictPublicBuckets).toBe(true);
     expect(accessLogs.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
@@ -143,7 +163,7 @@ describe('AuditLogShipping, default bucket in the stack', () => {
   });
 
   test('both buckets, all keys and the delivery error log are retained; the keys rotate', () => {
-    for (const [type, count] of [['AWS::S3::Bucket', 2], ['AWS::KMS::Key', 3], ['AWS::Logs::LogGroup', 2], ['AWS::Logs::LogStream', 1]] as const) {
+    for (const [type, count] of [['AWS::S3::Bucket', 2], ['AWS::KMS::Key', 4], ['AWS::Logs::LogGroup', 2], ['AWS::Logs::LogStream', 1]] as const) {
       const resources = Object.values(template.findResources(type)) as any[];
       expect(resources.length).toBe(count);
       for (const r of resources) {
@@ -212,6 +232,14 @@ describe('AuditLogShipping options', () => {
         LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 400, NoncurrentVersionExpiration: { NoncurrentDays: 30 } })]) },
       });
     }
+  });
+
+  test('DISABLED leaves the bucket without Object Lock, as release 0.1.0 created it', () => {
+    const { template } = ship({ objectLock: AuditObjectLockMode.DISABLED });
+    const archive = Object.entries(template.findResources('AWS::S3::Bucket')).find(([id]) => /^AuditLogBucket[0-9A-F]{8}$/.test(id))![1] as any;
+    // Absent, not false: CloudFormation would replace a bucket whose ObjectLockEnabled changes at all.
+    expect(Object.keys(archive.Properties)).not.toContain('ObjectLockEnabled');
+    expect(archive.Properties.ObjectLockConfiguration).toBeUndefined();
   });
 
   test('Object Lock keeps zero findings', () => {

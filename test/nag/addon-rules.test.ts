@@ -11,7 +11,7 @@ function addon(addonName: string, configurationValues?: string): eks.CfnAddon {
 
 describe('HardenedEks-NetworkPolicyEnforcement', () => {
   const check = (name: string, config?: unknown) =>
-    networkPolicyEnforcement.check(addon(name, typeof config === 'string' || config === undefined ? config as string | undefined : JSON.stringify(config)));
+    networkPolicyEnforcement.check(addon(name, typeof config === 'string' || config === undefined ? config as string | undefined : JSON.stringify(config)), {});
 
   test('strict mode with NetworkPolicy on is compliant', () => {
     expect(check('vpc-cni', { enableNetworkPolicy: 'true', env: { NETWORK_POLICY_ENFORCING_MODE: 'strict' } })).toBe(NagRuleCompliance.COMPLIANT);

@@ -103,7 +103,7 @@ describe('secure defaults', () => {
       },
       {
         Sid: 'AllowAutoScalingToGrantTheKeyToEbs', Effect: 'Allow', Principal: { AWS: '*' }, Resource: '*', Action: 'kms:CreateGrant',
-        Condition: { ...conditions, Bool: { 'kms:GrantIsForAWSResource': true } },
+        Condition: { ...conditions, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
       },
     ]);
   });
