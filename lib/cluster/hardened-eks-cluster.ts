@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { createManagedAddons } from './addons';
 import { ClusterEndpointAccess } from './endpoint-access';
+import { createKubectlHandlerRole, hardenKubectlProvider } from './kubectl-provider';
 import { createHardenedVpc } from './network';
 import { NetworkPolicyEnforcingMode } from './network-policy-mode';
 import { createNodeVolumeKey } from './node-volume-key';
@@ -394,6 +395,8 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     });
     kubectlSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'The cluster endpoint and AWS APIs (eks:DescribeCluster, ECR) over HTTPS');
 
+    const kubectlHandlerRole = createKubectlHandlerRole(this, clusterName);
+
     this.cluster = new eks.Cluster(this, 'Cluster', {
       clusterName,
       version,
@@ -412,11 +415,14 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
       kubectlProviderOptions: {
         kubectlLayer: props.kubectlLayer ?? new KubectlV36Layer(this, 'KubectlLayer'),
         securityGroups: [kubectlSecurityGroup],
+        // The library owns this role's policies: nothing aws-cdk-lib grants lands on it.
+        role: kubectlHandlerRole.withoutPolicyUpdates(),
       },
       // The output would print a command that assumes a public endpoint and an admin role.
       outputConfigCommand: false,
     });
     this.cluster.clusterSecurityGroup.addIngressRule(kubectlSecurityGroup, ec2.Port.tcp(443), 'kubectl handler to the cluster endpoint');
+    const kubectlProvider = hardenKubectlProvider(this, this.cluster, { clusterName, handlerRole: kubectlHandlerRole, logRetention });
     const cfnCluster = this.cluster.node.defaultChild as eks.CfnCluster;
     // Created first, or EKS creates its own unencrypted, never-expiring group and ours fails.
     cfnCluster.node.addDependency(controlPlaneLogs.logGroup);
@@ -524,7 +530,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     attachReport(this);
 
     applyAcknowledgements([
-      ...clusterPlumbingAcknowledgements(this.cluster),
+      ...clusterPlumbingAcknowledgements(this.cluster, kubectlProvider),
       ...(ownVpc ? natRouteAcknowledgements(ownVpc) : []),
       ...cloudFormationValidatorAcknowledgements(this.cluster),
       ...cniRoleAcknowledgements(addons.vpcCniRole),

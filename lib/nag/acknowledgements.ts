@@ -1,7 +1,6 @@
 import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 
 /**
@@ -30,11 +29,19 @@ const LAMBDA_COMPLIANCE_PACKS = ['NIST.800.53.R5', 'HIPAA.Security'];
 
 const MANAGED_POLICY = (name: string) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`;
 
+/** The kubectl provider's parts the acknowledgements name. */
+export interface KubectlProviderAckParts {
+  readonly handler: IConstruct;
+  readonly onEvent: IConstruct;
+  readonly executionPolicy: IConstruct;
+  readonly handlerPolicy: IConstruct;
+}
+
 /**
- * Acknowledgements for what aws-eks-v2's `Cluster` creates itself: the cluster service role and
- * the kubectl provider (a handler Lambda and the custom resource framework's onEvent Lambda).
+ * Acknowledgements for what aws-eks-v2's `Cluster` creates itself (the cluster service role) and
+ * for the kubectl provider's two Lambda functions, whose roles and policies the library owns.
  */
-export function clusterPlumbingAcknowledgements(cluster: eks.Cluster): LibraryAcknowledgement[] {
+export function clusterPlumbingAcknowledgements(cluster: eks.Cluster, kubectl: KubectlProviderAckParts): LibraryAcknowledgement[] {
   const acks: LibraryAcknowledgement[] = [];
   const add = (resource: IConstruct | undefined, ruleIds: string[], reason: string) => {
     const cfn = resource && cfnResourceOf(resource);
@@ -46,46 +53,26 @@ export function clusterPlumbingAcknowledgements(cluster: eks.Cluster): LibraryAc
     'EKS requires the AWS managed AmazonEKSClusterPolicy on the cluster service role; AWS updates it as EKS changes, ' +
     'which a copied customer managed policy would not follow.');
 
-  const provider = cluster.node.tryFindChild('KubectlProvider');
-  if (!provider) { return acks; }
-  const handler = provider.node.tryFindChild('Handler');
-  const handlerRole = handler?.node.tryFindChild('ServiceRole');
-  const onEvent = provider.node.tryFindChild('Provider')?.node.tryFindChild('framework-onEvent');
-  const onEventRole = onEvent?.node.tryFindChild('ServiceRole');
-
-  const lambdaPlumbing = 'aws-cdk-lib creates this kubectl provider Lambda and its role; the library cannot change them without forking aws-eks-v2.';
-  add(handlerRole, [
-    MANAGED_POLICY('service-role/AWSLambdaBasicExecutionRole'),
-    MANAGED_POLICY('service-role/AWSLambdaVPCAccessExecutionRole'),
-    MANAGED_POLICY('AmazonEC2ContainerRegistryReadOnly'),
-  ], `${lambdaPlumbing} The handler needs to write its own logs, attach to the private subnets and pull Helm charts from ECR.`);
-  const ecrPublic = conditionalEcrPublicFinding(handlerRole);
-  if (ecrPublic) {
-    add(handlerRole, [ecrPublic], `${lambdaPlumbing} Read-only ECR Public access, only in the aws partition, for public Helm charts.`);
-  }
-  add(onEventRole, [
-    MANAGED_POLICY('service-role/AWSLambdaBasicExecutionRole'),
-    MANAGED_POLICY('service-role/AWSLambdaVPCAccessExecutionRole'),
-  ], `${lambdaPlumbing} The framework function needs to write its own logs and attach to the private subnets.`);
-  const handlerFunction = handler && cfnResourceOf(handler);
-  if (handlerFunction) {
-    add(onEventRole?.node.tryFindChild('DefaultPolicy'),
-      [`AwsSolutions-IAM5[Resource::<${Stack.of(handlerFunction).getLogicalId(handlerFunction)}.Arn>:*]`],
-      `${lambdaPlumbing} The wildcard covers the versions and aliases of the one kubectl handler function, nothing else.`);
-  }
-  add(handler, ['AwsSolutions-L1'],
-    `${lambdaPlumbing} Its Python runtime is chosen by aws-cdk-lib (the newest it knows) and moves with aws-cdk-lib upgrades.`);
-  for (const fn of [handler, onEvent]) {
+  add(kubectl.executionPolicy, ['AwsSolutions-IAM5[Resource::*]'],
+    'Lambda creates and deletes the network interfaces of the kubectl provider\'s functions in the VPC with these permissions; ' +
+    'EC2 authorizes DescribeNetworkInterfaces and DescribeSubnets only on all resources.');
+  add(kubectl.handlerPolicy, ['AwsSolutions-IAM5[Resource::*]'],
+    'ECR registry logins (ecr:GetAuthorizationToken, ecr-public and sts:GetServiceBearerToken) are not resource-scoped, and the ' +
+    'handler pulls whichever Helm chart a manifest of the app names; the handler is cluster admin already.');
+  const plumbing = 'aws-eks-v2 creates this kubectl provider function; the library owns its role, policies and log group, not its settings.';
+  add(kubectl.handler, ['AwsSolutions-L1'],
+    `${plumbing} Its Python runtime is chosen by aws-cdk-lib (the newest it knows) and moves with aws-cdk-lib upgrades.`);
+  for (const fn of [kubectl.handler, kubectl.onEvent]) {
     add(fn, LAMBDA_COMPLIANCE_PACKS.map((p) => `${p}-LambdaConcurrency`),
-      `${lambdaPlumbing} It runs only during CloudFormation deployments of this stack. Reserved concurrency would take capacity from ` +
+      `${plumbing} It runs only during CloudFormation deployments of this stack. Reserved concurrency would take capacity from ` +
       'the whole account and fails to deploy in accounts whose unreserved concurrency would drop below the Lambda minimum.');
-    add(fn, LAMBDA_COMPLIANCE_PACKS.map((p) => `${p}-LambdaDLQ`),
-      `${lambdaPlumbing} It is invoked synchronously by CloudFormation's custom resource framework, which reports failures itself; a dead-letter queue only applies to asynchronous invocations.`);
   }
-  for (const role of [handlerRole, onEventRole]) {
-    add(role?.node.tryFindChild('DefaultPolicy'), COMPLIANCE_PACKS.map((p) => `${p}-IAMNoInlinePolicy`),
-      `${lambdaPlumbing} The inline policy is scoped to this one role (eks:DescribeCluster on this cluster, invoking the one handler).`);
-  }
+  add(kubectl.handler, LAMBDA_COMPLIANCE_PACKS.map((p) => `${p}-LambdaDLQ`),
+    `${plumbing} The framework function invokes it synchronously and reports its failures to CloudFormation; a dead-letter queue ` +
+    'only applies to asynchronous invocations.');
+  add(kubectl.onEvent, LAMBDA_COMPLIANCE_PACKS.map((p) => `${p}-LambdaDLQ`),
+    `${plumbing} A request CloudFormation sends that fails every retry fails (or times out) the stack operation, which CloudFormation ` +
+    'reports; a queue of such events would hold nothing to act on.');
   return acks;
 }
 
@@ -151,20 +138,6 @@ function cfnResourceOf(construct: IConstruct): CfnResource | undefined {
   if (CfnResource.isCfnResource(construct)) { return construct; }
   const child = construct.node.defaultChild;
   return child && CfnResource.isCfnResource(child) ? child : undefined;
-}
-
-/**
- * The granular AwsSolutions-IAM4 id of the ECR Public policy the kubectl handler gets through a
- * CloudFormation condition. cdk-nag renders an `Fn::If` policy ARN as its JSON, which contains the
- * condition's logical id, so it is computed from the role rather than written down.
- */
-function conditionalEcrPublicFinding(role: IConstruct | undefined): string | undefined {
-  const cfn = role && cfnResourceOf(role);
-  if (!cfn || !(cfn instanceof iam.CfnRole)) { return undefined; }
-  const stack = Stack.of(cfn);
-  const arns = stack.resolve(cfn.managedPolicyArns) as unknown[] | undefined;
-  const conditional = (arns ?? []).find((arn) => typeof arn === 'object' && arn !== null && 'Fn::If' in arn);
-  return conditional ? `AwsSolutions-IAM4[Policy::${JSON.stringify(conditional)}]` : undefined;
 }
 
 /**

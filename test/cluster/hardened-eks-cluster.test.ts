@@ -96,7 +96,7 @@ describe('secure defaults', () => {
     const keys = Object.entries(template.findResources('AWS::KMS::Key')) as [string, any][];
     expect(keys.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort())
       .toEqual(['ClusterAuditDetectionsAlarmTopicKey', 'ClusterAuditLogAccessLogsBucketKey', 'ClusterAuditLogBucketKey', 'ClusterAuditLogDeliveryErrorLogKey', 'ClusterAuditLogStreamKey',
-        'ClusterControlPlaneLogKey', 'ClusterFlowLogKey', 'ClusterNodeVolumeKey', 'ClusterSecretsKey', 'ClusterStorageVolumeKey']);
+        'ClusterControlPlaneLogKey', 'ClusterFlowLogKey', 'ClusterKubectlLogKey', 'ClusterNodeVolumeKey', 'ClusterSecretsKey', 'ClusterStorageVolumeKey']);
     for (const [, key] of keys) {
       expect({ rotation: key.Properties.EnableKeyRotation, deletion: key.DeletionPolicy }).toEqual({ rotation: true, deletion: 'Retain' });
     }
@@ -120,7 +120,7 @@ describe('secure defaults', () => {
     // The only access entry is the kubectl provider's (aws-eks-v2 plumbing).
     const entries = Object.values(template.findResources('AWS::EKS::AccessEntry')) as any[];
     expect(entries).toHaveLength(1);
-    expect(entries[0].Properties.PrincipalArn['Fn::GetAtt'][0]).toMatch(/KubectlProviderHandlerServiceRole/);
+    expect(entries[0].Properties.PrincipalArn['Fn::GetAtt'][0]).toMatch(/^ClusterKubectlHandlerRole[0-9A-F]{8}$/);
   });
 
   test('without clusterAdmins, a warning says only the kubectl provider can reach the cluster', () => {

@@ -55,6 +55,8 @@ describe('examples/basic', () => {
       ClusterControlPlaneLogGroup6A0AE1E2: 'AWS::Logs::LogGroup',
       ClusterFlowLogKey075E8360: 'AWS::KMS::Key',
       ClusterFlowLogGroup28D7828C: 'AWS::Logs::LogGroup',
+      ClusterKubectlLogKey6749B068: 'AWS::KMS::Key',
+      ClusterKubectlLogGroup7EF21579: 'AWS::Logs::LogGroup',
       ClusterNodeVolumeKey59B4C3D6: 'AWS::KMS::Key',
       ClusterAuditLogBucketDBB5644C: 'AWS::S3::Bucket',
       ClusterAuditLogAccessLogsBucket3B52417E: 'AWS::S3::Bucket',

@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { AuditObjectLockMode, GuardDutyDetector, HardenedEksCluster, HardenedEksClusterProps } from '../../lib';
 import { WARNINGS } from '../../lib/private/defaults';
 import { nagPacks } from '../../examples/basic';
-import { fastApp, synthCluster } from '../fixtures';
+import { fastApp, synthCluster, warningsOf } from '../fixtures';
 import { HardenedEksTesting } from '../../lib/testing/hardened-eks-testing';
 
 describe('HardenedEksCluster audit evidence', () => {
@@ -69,6 +69,15 @@ describe('HardenedEksCluster audit evidence', () => {
       FilterPattern: { 'Fn::Join': ['', Match.arrayWith([{ Ref: Match.stringLikeRegexp('^BreakGlass') }])] },
     });
     template.hasResourceProperties('AWS::S3::Bucket', { ObjectLockEnabled: true });
+  });
+
+  test('an archive without Object Lock (as 0.1.0 created it) is a named choice that leaves a warning and weakens the report', () => {
+    const { stack, template } = synthCluster({ auditLog: { objectLock: AuditObjectLockMode.DISABLED } });
+    const archive = Object.entries(template.findResources('AWS::S3::Bucket')).find(([id]) => /^ClusterAuditLogBucket[0-9A-F]{8}$/.test(id))![1] as any;
+    expect(Object.keys(archive.Properties)).not.toContain('ObjectLockEnabled');
+    expect(warningsOf(stack).filter((w) => w.includes(WARNINGS.auditObjectLockDisabled))).toHaveLength(1);
+    const defaults = synthCluster({});
+    expect(warningsOf(defaults.stack).join('\n')).not.toContain(WARNINGS.auditObjectLockDisabled);
   });
 
   test('turning shipping off is a named choice that leaves a warning; GuardDuty on a new detector', () => {

@@ -21,9 +21,20 @@ function auditAcknowledgements(cluster: HardenedEksCluster): LibraryAcknowledgem
   });
 }
 
+/** The kubectl provider's functions and the library's policies for them. */
+function kubectlParts(cluster: HardenedEksCluster) {
+  const provider = cluster.cluster.node.findChild('KubectlProvider');
+  return {
+    handler: provider.node.findChild('Handler'),
+    onEvent: provider.node.findChild('Provider').node.findChild('framework-onEvent'),
+    executionPolicy: cluster.node.findChild('KubectlExecutionPolicy'),
+    handlerPolicy: cluster.node.findChild('KubectlHandlerPolicy'),
+  };
+}
+
 function libraryAcknowledgements(cluster: HardenedEksCluster): LibraryAcknowledgement[] {
   return [
-    ...clusterPlumbingAcknowledgements(cluster.cluster),
+    ...clusterPlumbingAcknowledgements(cluster.cluster, kubectlParts(cluster)),
     ...natRouteAcknowledgements(cluster.node.findChild('Vpc') as any),
     ...cniRoleAcknowledgements(cluster.vpcCniRole),
     ...ebsCsiRoleAcknowledgements(cluster.storage!.driverRole),
@@ -93,7 +104,7 @@ describe('library acknowledgements', () => {
 
   test('the README counts them right', () => {
     const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-    const plumbing = clusterPlumbingAcknowledgements(cluster.cluster).length;
+    const plumbing = clusterPlumbingAcknowledgements(cluster.cluster, kubectlParts(cluster)).length;
     const nat = natRouteAcknowledgements(cluster.node.findChild('Vpc') as any).length;
     expect(readme).toContain(`${acks.length} acknowledged cdk-nag findings`);
     expect(readme).toContain(`${plumbing} on aws-cdk-lib's own plumbing`);
