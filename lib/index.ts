@@ -3,6 +3,7 @@ export * from './core/hardened-cluster';
 export * from './cluster/endpoint-access';
 export * from './cluster/upgrade-support';
 export * from './cluster/network-policy-mode';
+export { ClusterNetwork, IsolatedNetworkOptions } from './cluster/cluster-network';
 export { HardenedNodeGroup, HardenedNodeGroupOptions, HardenedNodeGroupProps, NodeArchitecture } from './nodes/hardened-node-group';
 export { BootstrapContainerMode, BottlerocketBootstrapContainer, BottlerocketSettings, KernelLockdown } from './nodes/bottlerocket-settings';
 export * from './nodes/instance-metadata-access';

@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { createManagedAddons } from './addons';
+import { ClusterNetwork, createIsolatedEndpoints, IsolatedEndpoints } from './cluster-network';
 import { ClusterEndpointAccess } from './endpoint-access';
 import { createKubectlHandlerRole, hardenKubectlProvider } from './kubectl-provider';
 import { createHardenedVpc } from './network';
@@ -88,6 +89,15 @@ export interface HardenedEksClusterProps {
    * default security group without rules
    */
   readonly vpc?: ec2.IVpc;
+
+  /**
+   * How the VPC reaches AWS services: through NAT gateways, or with no internet path at all
+   * (`ClusterNetwork.isolated()`: isolated subnets and VPC endpoints for everything the cluster
+   * calls). With `vpc`, isolated needs a VPC whose subnets are all isolated.
+   *
+   * @default ClusterNetwork.natEgress()
+   */
+  readonly network?: ClusterNetwork;
 
   /**
    * Retention of the flow log group of the VPC the library creates. Only valid without `vpc`.
@@ -326,6 +336,9 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
   /** GuardDuty EKS Protection, when `guardDuty` is set. */
   public readonly guardDuty?: GuardDutyEksProtection;
 
+  /** The VPC endpoints, when the network is isolated. */
+  private readonly endpoints?: IsolatedEndpoints;
+
   /** The EBS CSI driver, its role, the volume key and the default StorageClass, unless `storage` is false. */
   public readonly storage?: ClusterStorage;
 
@@ -356,6 +369,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     this.validate(props, version, endpointAccess);
 
     // Network: ours, or the user's (which must have private subnets, checked above).
+    const isolated = props.network?.hasNoInternetPath === true;
     let ownVpc: ec2.Vpc | undefined;
     if (props.vpc) {
       this.vpc = props.vpc;
@@ -363,9 +377,11 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
       ownVpc = createHardenedVpc(this, {
         flowLogGroupName: `/aws/vpc-flow-logs/${clusterName}`,
         flowLogRetention: props.flowLogRetention ?? DEFAULT_FLOW_LOG_RETENTION,
+        isolated,
       }).vpc;
       this.vpc = ownVpc;
     }
+    this.endpoints = isolated ? createIsolatedEndpoints(this, this.vpc, props.network!.additionalInterfaceEndpoints) : undefined;
 
     this.secretsKey = props.secretsEncryptionKey ?? new kms.Key(this, 'SecretsKey', {
       description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${clusterName}`,
@@ -401,7 +417,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
       clusterName,
       version,
       vpc: this.vpc,
-      vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
+      vpcSubnets: [{ subnetType: isolated ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS }],
       endpointAccess: endpointAccess.isPublic
         ? eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...endpointAccess.publicCidrs)
         : eks.EndpointAccess.PRIVATE,
@@ -423,6 +439,24 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     });
     this.cluster.clusterSecurityGroup.addIngressRule(kubectlSecurityGroup, ec2.Port.tcp(443), 'kubectl handler to the cluster endpoint');
     const kubectlProvider = hardenKubectlProvider(this, this.cluster, { clusterName, handlerRole: kubectlHandlerRole, logRetention });
+    // The handler's role takes no grants from aws-cdk-lib (it runs on the library's policies), so a
+    // Helm chart shipped as a CDK asset could not be read at deploy time: say so at synth.
+    this.node.addValidation({
+      validate: () => this.node.root.node.findAll()
+        .filter((c): c is eks.HelmChart => c instanceof eks.HelmChart && c.chartAsset !== undefined && JSON.stringify(helmChartClusterName(c)) === JSON.stringify(Stack.of(this).resolve(this.cluster.clusterName)))
+        .map((c) => `${c.node.path}: chartAsset is not supported on a HardenedEksCluster, whose kubectl handler reads only what its own ` +
+          'policies name. Push the chart to ECR as an OCI artifact and use repository: \'oci://<account>.dkr.ecr.<region>.amazonaws.com/<name>\' instead.'),
+    });
+    if (this.endpoints) {
+      // The control plane's group holds the nodes too (managed node groups without groups of
+      // their own); the kubectl provider's functions call EKS, Lambda, ECR and Logs.
+      this.endpoints.securityGroup.addIngressRule(this.cluster.clusterSecurityGroup, ec2.Port.tcp(443), 'The cluster and its nodes');
+      this.endpoints.securityGroup.addIngressRule(kubectlSecurityGroup, ec2.Port.tcp(443), 'The kubectl provider');
+      const reachable = [...this.endpoints.interfaces, this.endpoints.s3, this.endpoints.securityGroup];
+      this.nodeGroupPrerequisites.push(...reachable);
+      kubectlProvider.handler.node.defaultChild!.node.addDependency(...reachable);
+      kubectlProvider.onEvent.node.defaultChild!.node.addDependency(...reachable);
+    }
     const cfnCluster = this.cluster.node.defaultChild as eks.CfnCluster;
     // Created first, or EKS creates its own unencrypted, never-expiring group and ours fails.
     cfnCluster.node.addDependency(controlPlaneLogs.logGroup);
@@ -451,6 +485,9 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     });
     this.coreDnsAddon.node.addDependency(systemPolicies);
     this.storage?.addon.node.addDependency(systemPolicies);
+    // On an existing cluster the CNI switching to strict mode would otherwise cut CoreDNS off until
+    // the policies arrive.
+    for (const prerequisite of addons.nodeGroupPrerequisites) { prerequisite.node.addDependency(systemPolicies); }
     if (props.defaultNodeGroup !== false) {
       this.defaultNodeGroup = this.addNodeGroup('DefaultNodeGroup', props.defaultNodeGroupOptions);
     }
@@ -516,6 +553,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     facts.deletionProtection = props.deletionProtection !== false;
     facts.extendedSupport = props.upgradeSupport === UpgradeSupportType.EXTENDED;
     facts.networkPolicyMode = props.networkPolicyEnforcingMode ?? NetworkPolicyEnforcingMode.STRICT;
+    facts.isolatedNetwork = props.network?.hasNoInternetPath === true;
     facts.clusterAdmins = (props.clusterAdmins ?? []).length;
     facts.breakGlass = props.breakGlassAdminRole !== undefined;
     facts.auditShipping = !this.auditLog ? 'off'
@@ -558,7 +596,21 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
       problems.add('flowLogRetention', props.flowLogRetention,
         'Flow logs are created only for the VPC the library creates. Remove flowLogRetention, or configure flow logs on your own VPC.');
     }
-    if (props.vpc && props.vpc.privateSubnets.length === 0) {
+    if (props.vpc && props.network?.hasNoInternetPath) {
+      if (props.vpc.publicSubnets.length > 0 || props.vpc.privateSubnets.length > 0) {
+        problems.add('vpc', props.vpc.node.path,
+          'network is ClusterNetwork.isolated(), but the VPC has public or PRIVATE_WITH_EGRESS subnets, so it has an internet path. ' +
+          'Pass a VPC with PRIVATE_ISOLATED subnets only, or choose ClusterNetwork.natEgress().');
+      } else if (props.vpc.isolatedSubnets.length === 0) {
+        problems.add('vpc', props.vpc.node.path, 'network is ClusterNetwork.isolated(), but the VPC has no isolated subnets. Pass a VPC with PRIVATE_ISOLATED subnets in at least two availability zones.');
+      } else {
+        const zones = props.vpc.isolatedSubnets.map((subnet) => subnet.availabilityZone);
+        if (!zones.some((zone) => Token.isUnresolved(zone)) && new Set(zones).size < 2) {
+          problems.add('vpc', props.vpc.node.path,
+            `All isolated subnets are in one availability zone (${zones[0]}); EKS needs subnets in at least two. Add isolated subnets in another zone.`);
+        }
+      }
+    } else if (props.vpc && props.vpc.privateSubnets.length === 0) {
       problems.add('vpc', props.vpc.node.path,
         'The VPC has no private subnets (with egress); the control plane, nodes and kubectl handler must not sit in public subnets. ' +
         'Pass a VPC with PRIVATE_WITH_EGRESS subnets in at least two availability zones, or leave vpc unset.');
@@ -842,4 +894,12 @@ function shortHash(value: string): string {
 function declareAdmin(entry: Construct, why: string): void {
   const cfn = entry.node.defaultChild;
   if (cfn instanceof CfnResource) { cfn.addMetadata(DECLARED_ADMIN_METADATA, why); }
+}
+
+/** The cluster a Helm chart installs into, as its custom resource names it (resolved), or undefined. */
+function helmChartClusterName(chart: eks.HelmChart): unknown {
+  const resource = chart.node.tryFindChild('Resource')?.node.defaultChild;
+  if (!resource || !CfnResource.isCfnResource(resource)) { return undefined; }
+  // Custom resource properties have no public accessor; this is what the template will hold.
+  return Stack.of(resource).resolve((resource as any)._cfnProperties?.ClusterName);
 }

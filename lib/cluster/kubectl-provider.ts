@@ -102,7 +102,9 @@ export function hardenKubectlProvider(scope: Construct, cluster: eks.Cluster, op
   const invokePolicy = new iam.ManagedPolicy(scope, 'KubectlInvokePolicy', {
     description: `Lets the custom resource framework invoke the kubectl handler of EKS cluster ${options.clusterName}`,
     roles: [onEventRole],
-    statements: [new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [handler.functionArn] })],
+    // GetFunction: after a failed invoke the framework waits for the handler to become Active
+    // again (idle VPC functions go Inactive), polling GetFunction.
+    statements: [new iam.PolicyStatement({ actions: ['lambda:GetFunction', 'lambda:InvokeFunction'], resources: [handler.functionArn] })],
   });
 
   // The framework's role keeps none of aws-cdk-lib's AWS managed policies or its inline policy

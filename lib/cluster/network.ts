@@ -17,6 +17,8 @@ import { DEFAULT_VPC_CIDR, DEFAULT_VPC_MAX_AZS } from '../private/defaults';
 export interface HardenedVpcOptions {
   readonly flowLogGroupName: string;
   readonly flowLogRetention: logs.RetentionDays;
+  /** Isolated subnets only: no internet gateway, NAT gateway or default route. */
+  readonly isolated?: boolean;
 }
 
 export interface HardenedVpc {
@@ -29,11 +31,13 @@ export function createHardenedVpc(scope: Construct, options: HardenedVpcOptions)
     ipAddresses: ec2.IpAddresses.cidr(DEFAULT_VPC_CIDR),
     maxAzs: DEFAULT_VPC_MAX_AZS,
     restrictDefaultSecurityGroup: true,
-    subnetConfiguration: [
-      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-      // Pods take their IPs from these subnets (VPC CNI), so they are large.
-      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 19 },
-    ],
+    subnetConfiguration: options.isolated
+      // Pods take their IPs from the private subnets (VPC CNI), so they are large.
+      ? [{ name: 'Private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 19 }]
+      : [
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
+        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 19 },
+      ],
   });
   const { logGroup } = createEncryptedLogGroup(scope, {
     keyId: 'FlowLogKey',

@@ -11,6 +11,7 @@ import { creatorAdminBootstrap } from './rules/creator-admin-bootstrap';
 import { deletionProtection } from './rules/deletion-protection';
 import { endpointPublicAccess } from './rules/endpoint-public-access';
 import { endpointPublicUnrestricted } from './rules/endpoint-public-unrestricted';
+import { isolatedClusterEndpoints } from './rules/isolated-cluster-endpoints';
 import { manifestDefaultNamespace } from './rules/manifest-default-namespace';
 import { manifestImages } from './rules/manifest-images';
 import { manifestNamespacePodSecurity } from './rules/manifest-namespace-pod-security';
@@ -41,6 +42,7 @@ export const HARDENED_EKS_RULES: readonly HardenedEksRule[] = [
   creatorAdminBootstrap,
   deletionProtection,
   networkPolicyEnforcement,
+  isolatedClusterEndpoints,
   nodegroupBottlerocket,
   nodegroupImdsv2,
   nodegroupEncryptedVolumes,

@@ -241,7 +241,8 @@ export class HardenedNodeGroup extends Construct {
       // instance families, which knows neither the FIPS variants nor every NVIDIA family (and
       // cannot parse names such as p6-b200.48xlarge). The L1 gets both below, checked by
       // checkInstanceTypes.
-      subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      // Private subnets with NAT egress; in a VPC without them (an isolated cluster), the isolated ones.
+      subnets: { subnetType: props.cluster.cluster.vpc.privateSubnets.length > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED },
       minSize,
       maxSize,
       desiredSize: props.desiredSize ?? minSize,

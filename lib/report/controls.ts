@@ -116,6 +116,12 @@ export const CONTROLS: readonly Control[] = [
     assess: (f) => ifNamespaces(f, 'admission policies refuse Service externalIPs, LoadBalancer and NodePort Services and ingress objects unless the namespace allows them',
       'open to Services of any type and externalIPs'),
   },
+  {
+    id: 'Network-no-internet', source: BP, title: 'Give the cluster no internet path where the workload requires it',
+    assess: (f) => (f.length > 0 && f.every((c) => c.isolatedNetwork)
+      ? { status: 'enforced-by-option', by: 'ClusterNetwork.isolated(): isolated subnets only, VPC endpoints with private DNS and perimeter policies; HardenedEks-IsolatedClusterEndpoints' }
+      : yours('NAT egress (ClusterNetwork.natEgress(), the default): nodes and pods reach the internet through NAT gateways, limited by NetworkPolicy; ClusterNetwork.isolated() removes the path')),
+  },
   { id: '5.4.5', source: CIS, title: 'Encrypt traffic to HTTPS load balancers with TLS certificates', assess: () => yours('Services of type LoadBalancer are blocked by the namespace quota by default; configure TLS on the load balancers you allow') },
   { id: '5.5.1', source: CIS, title: 'Manage Kubernetes RBAC users with AWS IAM', assess: () => byDefault('authentication mode API (access entries only), no creator admin; HardenedEks-AccessEntriesOnly, HardenedEks-CreatorAdminBootstrap') },
   { id: 'IAM-imds', source: BP, title: 'Restrict access to the instance profile assigned to the worker node', weakenedBy: [WARNINGS.imdsReachableFromPods], weakened: (f) => f.some((c) => c.nodeGroups.some((n) => n.imdsFromPods)), assess: (f) => ifNodes(f, 'IMDSv2 required, hop limit 1; HardenedEks-NodegroupImdsv2') },

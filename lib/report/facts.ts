@@ -13,6 +13,7 @@ export interface ClusterFacts {
   deletionProtection: boolean;
   extendedSupport: boolean;
   networkPolicyMode: string;
+  isolatedNetwork: boolean;
   clusterAdmins: number;
   breakGlass: boolean;
   nodeGroups: Array<{ path: string; imdsFromPods: boolean; ssm: boolean; lockdownOff: boolean; sysctlOverride: boolean; bootstrapContainers: boolean }>;
@@ -49,6 +50,7 @@ export function factsOf(cluster: IConstruct, clusterName?: string): ClusterFacts
       deletionProtection: true,
       extendedSupport: false,
       networkPolicyMode: 'strict',
+      isolatedNetwork: false,
       clusterAdmins: 0,
       breakGlass: false,
       nodeGroups: [],

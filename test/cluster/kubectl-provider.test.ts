@@ -46,8 +46,9 @@ test('customer managed policies name what each function uses', () => {
   const invoke = policy('Invoke');
   expect(rolesOf(invoke)).toEqual([onEventRole.id]);
   // The handler itself, not every version of it (`Arn:*`).
+  // GetFunction too: the framework polls it until the handler is Active again after a failed invoke.
   expect(invoke.resource.Properties.PolicyDocument.Statement).toEqual([
-    { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [handler.id, 'Arn'] } },
+    { Effect: 'Allow', Action: ['lambda:GetFunction', 'lambda:InvokeFunction'], Resource: { 'Fn::GetAtt': [handler.id, 'Arn'] } },
   ]);
 });
 
@@ -85,4 +86,22 @@ test('both functions sit in a security group of their own: HTTPS out only, and t
 test('the cluster-admin access entry belongs to the handler\'s role', () => {
   const entries = Object.values(resources).filter((r) => r.Type === 'AWS::EKS::AccessEntry');
   expect(entries.map((e) => e.Properties.PrincipalArn)).toEqual([{ 'Fn::GetAtt': [handlerRole.id, 'Arn'] }]);
+});
+
+test('a Helm chart shipped as a CDK asset is refused at synth, naming the chart and the fix (the handler could not read it)', () => {
+  const { Stack } = require('aws-cdk-lib');
+  const { Asset } = require('aws-cdk-lib/aws-s3-assets');
+  const { HardenedEksCluster } = require('../../lib');
+  const { fastApp } = require('../fixtures');
+  const app = fastApp();
+  const stack = new Stack(app, 'Charts');
+  const cluster = new HardenedEksCluster(stack, 'Cluster', { clusterName: 'charts' });
+  cluster.cluster.addHelmChart('FromEcr', { chart: 'app', repository: 'oci://111122223333.dkr.ecr.eu-west-1.amazonaws.com/app', version: '1.0.0' });
+  expect(() => app.synth()).not.toThrow();
+
+  const app2 = fastApp();
+  const stack2 = new Stack(app2, 'Charts');
+  const cluster2 = new HardenedEksCluster(stack2, 'Cluster', { clusterName: 'charts' });
+  cluster2.cluster.addHelmChart('FromAsset', { chartAsset: new Asset(stack2, 'Chart', { path: __dirname }) });
+  expect(() => app2.synth()).toThrow(/Charts\/Cluster\/Cluster\/chart-FromAsset: chartAsset is not supported.*oci:\/\//);
 });

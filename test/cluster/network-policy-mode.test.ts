@@ -51,13 +51,13 @@ describe('strict NetworkPolicy enforcement (the default)', () => {
     expect(vpcCniConfig(template)).toEqual({ enableNetworkPolicy: 'true', env: { NETWORK_POLICY_ENFORCING_MODE: 'strict' } });
   });
 
-  test('kube-system policies come before CoreDNS and the EBS CSI driver, and are never pruned', () => {
+  test('kube-system policies come before the CNI (strict on an existing cluster), CoreDNS and the EBS CSI driver, and are never pruned', () => {
     const systemManifest = Object.entries(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'))
       .filter(([, r]: [string, any]) => JSON.stringify(r.Properties.Manifest).includes(SYSTEM_NETWORK_POLICY_NAMES.coreDns));
     expect(systemManifest).toHaveLength(1);
     const [logicalId, resource] = systemManifest[0] as [string, any];
     expect(resource.Properties.PruneLabel).toBeUndefined();
-    for (const name of ['coredns', 'aws-ebs-csi-driver']) {
+    for (const name of ['vpc-cni', 'coredns', 'aws-ebs-csi-driver']) {
       const addon = Object.values(template.findResources('AWS::EKS::Addon', { Properties: { AddonName: name } }))[0] as any;
       expect(addon.DependsOn).toContain(logicalId);
     }

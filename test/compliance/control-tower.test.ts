@@ -15,6 +15,7 @@ import * as path from 'path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import { defineBasicExample } from '../../examples/basic';
 import { defineIdentityExample } from '../../examples/identity';
+import { defineIsolatedExample } from '../../examples/isolated';
 import { defineMultiTenantExample } from '../../examples/multi-tenant';
 import { fastApp } from '../fixtures';
 
@@ -97,6 +98,7 @@ const EXAMPLES: Array<[string, (app: App) => Stack]> = [
   ['basic', defineBasicExample],
   ['multi-tenant', defineMultiTenantExample],
   ['identity', defineIdentityExample],
+  ['isolated', defineIsolatedExample],
 ];
 const failuresOf = new Map<string, Failure[]>();
 const failures = (name: string) => {

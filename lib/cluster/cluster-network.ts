@@ -1,0 +1,169 @@
+import { Fn, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+/**
+ * Options of a cluster with no internet path.
+ */
+export interface IsolatedNetworkOptions {
+  /**
+   * Interface endpoints to add beside the ones the cluster needs, for services your workloads call
+   * (for example `InterfaceVpcEndpointAwsService.SECRETS_MANAGER`). They get the same security group
+   * and private DNS.
+   *
+   * @default - none
+   */
+  readonly additionalInterfaceEndpoints?: ec2.InterfaceVpcEndpointAwsService[];
+}
+
+/**
+ * How the cluster's VPC reaches AWS services and the internet.
+ */
+export class ClusterNetwork {
+  /**
+   * Private subnets with egress through NAT gateways in public subnets (which hold nothing else).
+   * The default.
+   */
+  public static natEgress(): ClusterNetwork {
+    return new ClusterNetwork(false, []);
+  }
+
+  /**
+   * No internet path at all: isolated subnets only (no internet gateway, NAT gateway, Elastic IP
+   * or default route), and VPC endpoints with private DNS for every AWS service the cluster, its
+   * nodes, add-ons and kubectl provider call, plus an S3 gateway endpoint. A VPC you bring must
+   * then have isolated subnets only. Images must come from ECR in this region.
+   *
+   * @param options endpoints to add for your workloads
+   */
+  public static isolated(options: IsolatedNetworkOptions = {}): ClusterNetwork {
+    return new ClusterNetwork(true, [...(options.additionalInterfaceEndpoints ?? [])]);
+  }
+
+  /** Whether the network has no internet path. */
+  public readonly hasNoInternetPath: boolean;
+
+  /** Interface endpoints added beside the ones the cluster needs (isolated only). */
+  public readonly additionalInterfaceEndpoints: ec2.InterfaceVpcEndpointAwsService[];
+
+  private constructor(isolated: boolean, additionalInterfaceEndpoints: ec2.InterfaceVpcEndpointAwsService[]) {
+    this.hasNoInternetPath = isolated;
+    this.additionalInterfaceEndpoints = additionalInterfaceEndpoints;
+  }
+}
+
+/**
+ * The interface endpoints an isolated cluster needs, by construct id, with who calls them:
+ *
+ * - `Ec2`: the VPC CNI (ENIs and addresses), the EBS CSI driver (volumes), the kubectl provider
+ *   functions' network interfaces are Lambda's own;
+ * - `EcrApi`, `EcrDocker`: image pulls by the nodes (add-on images live in AWS-owned ECR
+ *   registries of the region), Helm charts from ECR by the kubectl handler;
+ * - `Sts`: IRSA (`AssumeRoleWithWebIdentity`);
+ * - `Logs`: the kubectl provider's log group, and workloads that log to CloudWatch;
+ * - `Eks`: the kubectl handler's `eks:DescribeCluster`, node bootstrap;
+ * - `EksAuth`: the Pod Identity agent (`AssumeRoleForPodIdentity`);
+ * - `ElasticLoadBalancing`: load balancer controllers;
+ * - `Lambda`: the custom-resource framework function invoking the kubectl handler.
+ */
+export const ISOLATED_INTERFACE_ENDPOINTS: ReadonlyArray<[string, ec2.InterfaceVpcEndpointAwsService]> = [
+  ['Ec2', ec2.InterfaceVpcEndpointAwsService.EC2],
+  ['EcrApi', ec2.InterfaceVpcEndpointAwsService.ECR],
+  ['EcrDocker', ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER],
+  ['Sts', ec2.InterfaceVpcEndpointAwsService.STS],
+  ['Logs', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
+  ['Eks', ec2.InterfaceVpcEndpointAwsService.EKS],
+  ['EksAuth', ec2.InterfaceVpcEndpointAwsService.EKS_AUTH],
+  ['ElasticLoadBalancing', ec2.InterfaceVpcEndpointAwsService.ELASTIC_LOAD_BALANCING],
+  ['Lambda', ec2.InterfaceVpcEndpointAwsService.LAMBDA],
+];
+
+/** The endpoints whose policy is a perimeter of this account's principals (EKS and EKS Auth keep the default policy). */
+const PRINCIPAL_PERIMETER = new Set(['Ec2', 'EcrApi', 'EcrDocker', 'Logs', 'ElasticLoadBalancing', 'Lambda']);
+
+/** The VPC endpoints of an isolated cluster. */
+export interface IsolatedEndpoints {
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly s3: ec2.GatewayVpcEndpoint;
+  readonly interfaces: ec2.InterfaceVpcEndpoint[];
+}
+
+/** The region without dashes (`euwest1`), at synth time when known, else in the template. */
+function regionWithoutDashes(stack: Stack): string {
+  return Token.isUnresolved(stack.region) ? Fn.join('', Fn.split('-', stack.region)) : stack.region.replace(/-/g, '');
+}
+
+/**
+ * Creates the endpoints in the VPC's isolated subnets: one security group that admits HTTPS only
+ * from the groups given later (`allowFrom`), private DNS on every interface endpoint, and policies
+ * that keep traffic to this account's principals and resources, with the exceptions AWS-owned
+ * resources need.
+ */
+export function createIsolatedEndpoints(scope: Construct, vpc: ec2.IVpc, extra: ec2.InterfaceVpcEndpointAwsService[]): IsolatedEndpoints {
+  const stack = Stack.of(scope);
+  const subnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+  const securityGroup = new ec2.SecurityGroup(scope, 'EndpointSecurityGroup', {
+    vpc,
+    allowAllOutbound: false,
+    description: 'VPC interface endpoints of the EKS cluster: HTTPS in from the cluster, its nodes and its kubectl provider only',
+  });
+  const thisAccount = { StringEquals: { 'aws:PrincipalAccount': stack.account } };
+
+  const s3 = new ec2.GatewayVpcEndpoint(scope, 'S3Endpoint', { vpc, service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [subnets] });
+  s3.addToPolicy(new iam.PolicyStatement({
+    sid: 'ThisAccountsPrincipalsToThisAccountsBuckets',
+    principals: [new iam.AnyPrincipal()],
+    actions: ['s3:*'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'aws:PrincipalAccount': stack.account, 'aws:ResourceAccount': stack.account } },
+  }));
+  s3.addToPolicy(new iam.PolicyStatement({
+    sid: 'EcrImageLayers',
+    principals: [new iam.AnyPrincipal()],
+    actions: ['s3:GetObject'],
+    resources: [`arn:${stack.partition}:s3:::prod-${stack.region}-starport-layer-bucket/*`],
+  }));
+  s3.addToPolicy(new iam.PolicyStatement({
+    sid: 'CloudFormationCustomResourceResponses',
+    principals: [new iam.AnyPrincipal()],
+    actions: ['s3:PutObject'],
+    resources: [`arn:${stack.partition}:s3:::cloudformation-custom-resource-response-${regionWithoutDashes(stack)}/*`],
+  }));
+
+  const interfaces: ec2.InterfaceVpcEndpoint[] = [];
+  const add = (id: string, service: ec2.InterfaceVpcEndpointAwsService, perimeter: boolean) => {
+    const endpoint = new ec2.InterfaceVpcEndpoint(scope, `${id}Endpoint`, {
+      vpc, service, subnets, securityGroups: [securityGroup], privateDnsEnabled: true, open: false,
+    });
+    if (perimeter) {
+      endpoint.addToPolicy(new iam.PolicyStatement({
+        sid: 'ThisAccountsPrincipals', principals: [new iam.AnyPrincipal()], actions: ['*'], resources: ['*'], conditions: thisAccount,
+      }));
+    }
+    interfaces.push(endpoint);
+  };
+  for (const [id, service] of ISOLATED_INTERFACE_ENDPOINTS) {
+    if (id === 'Sts') {
+      const sts = new ec2.InterfaceVpcEndpoint(scope, 'StsEndpoint', {
+        vpc, service, subnets, securityGroups: [securityGroup], privateDnsEnabled: true, open: false,
+      });
+      sts.addToPolicy(new iam.PolicyStatement({
+        sid: 'ThisAccountsPrincipals', principals: [new iam.AnyPrincipal()], actions: ['sts:*'], resources: ['*'], conditions: thisAccount,
+      }));
+      // IRSA: pods call AssumeRoleWithWebIdentity without AWS credentials, so no principal account
+      // is known; only roles of this account can be assumed that way through the endpoint.
+      sts.addToPolicy(new iam.PolicyStatement({
+        sid: 'WebIdentityIntoThisAccountsRoles',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sts:AssumeRoleWithWebIdentity'],
+        resources: [`arn:${stack.partition}:iam::${stack.account}:role/*`],
+      }));
+      interfaces.push(sts);
+      continue;
+    }
+    add(id, service, PRINCIPAL_PERIMETER.has(id));
+  }
+  extra.forEach((service, i) => add(`Additional${i}`, service, false));
+  return { securityGroup, s3, interfaces };
+}
