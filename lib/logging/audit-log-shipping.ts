@@ -419,7 +419,9 @@ export class AuditLogShipping extends Construct {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: accessLogsKey,
       bucketKeyEnabled: true,
-      lifecycleRules: expiryRules('expire-access-logs', retentionDays, []),
+      // A version that became non-current early is evidence that someone overwrote a log (which
+      // the policy below refuses): it stays for the whole retention.
+      lifecycleRules: expiryRules('expire-access-logs', retentionDays, [], Duration.days(retentionDays)),
     });
     accessLogsKey.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'S3LogDeliveryOfThisAccountEncryptsAccessLogs',
@@ -460,6 +462,16 @@ export class AuditLogShipping extends Construct {
         StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
       },
     }));
+    // Only S3's log delivery writes access logs (the statement above limits it to the archive's);
+    // an IAM principal with s3:PutObject could otherwise overwrite the record of who read what.
+    accessLogs.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyWritesExceptS3LogDelivery',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject', 's3:ReplicateObject', 's3:ReplicateDelete'],
+      resources: [accessLogs.arnForObjects('*')],
+      conditions: { StringNotEqualsIfExists: { 'aws:PrincipalServiceName': 'logging.s3.amazonaws.com' } },
+    }));
     // Objects leave only by lifecycle expiry (which no bucket policy can stop), never by a request:
     // the audit objects, and the record of who read them.
     for (const b of [bucket, accessLogs]) {
@@ -490,12 +502,12 @@ const PROTECTED_BUCKET: s3.BucketProps = {
  * expired version kept for the undo window (a version becomes noncurrent only by this expiry, or
  * after someone rewrote the bucket policy), not for a second retention.
  */
-function expiryRules(id: string, retentionDays: number, transitions: s3.Transition[]): s3.LifecycleRule[] {
+function expiryRules(id: string, retentionDays: number, transitions: s3.Transition[], noncurrentKept: Duration = AUDIT_LOG_DEFAULTS.undoWindow): s3.LifecycleRule[] {
   return [{
     id,
     transitions: transitions.length > 0 ? transitions : undefined,
     expiration: Duration.days(retentionDays),
-    noncurrentVersionExpiration: AUDIT_LOG_DEFAULTS.undoWindow,
+    noncurrentVersionExpiration: noncurrentKept,
     abortIncompleteMultipartUploadAfter: Duration.days(7),
   }, {
     id: 'remove-expired-delete-markers',

@@ -143,6 +143,8 @@ describe('AuditLogShipping, default bucket in the stack', () => {
       Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
     });
     expect(accessLogs.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(2557);
+    // A version made non-current by an overwrite is kept for the whole retention.
+    expect(accessLogs.Properties.LifecycleConfiguration.Rules[0].NoncurrentVersionExpiration).toEqual({ NoncurrentDays: 2557 });
     expect(accessLogs.Properties.PublicAccessBlockConfiguration.RestrictPublicBuckets).toBe(true);
     expect(accessLogs.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
@@ -160,6 +162,30 @@ describe('AuditLogShipping, default bucket in the stack', () => {
         Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('AuditLogBucket'), 'Arn'] } }, StringEquals: { 'aws:SourceAccount': '111122223333' } },
       })]) },
     });
+  });
+
+  test('the access log bucket refuses writes from everyone but S3 log delivery, whatever their IAM policies say', () => {
+    const statements = (Object.values(template.findResources('AWS::S3::BucketPolicy', {
+      Properties: { Bucket: { Ref: Match.stringLikeRegexp('AuditLogAccessLogsBucket') } },
+    }))[0] as any).Properties.PolicyDocument.Statement as any[];
+    const deny = statements.find((st) => st.Sid === 'DenyWritesExceptS3LogDelivery');
+    expect(deny).toEqual({
+      Sid: 'DenyWritesExceptS3LogDelivery', Effect: 'Deny', Principal: { AWS: '*' },
+      Action: ['s3:PutObject', 's3:ReplicateDelete', 's3:ReplicateObject'],
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/AuditLogAccessLogsBucket/), 'Arn'] }, '/*']] },
+      Condition: { StringNotEqualsIfExists: { 'aws:PrincipalServiceName': 'logging.s3.amazonaws.com' } },
+    });
+    // How the Deny decides: an IAM principal carries no service name (IfExists: denied); log delivery does.
+    const denied = (context: Record<string, string>) => {
+      const value = context['aws:PrincipalServiceName'];
+      return value === undefined || value !== deny.Condition.StringNotEqualsIfExists['aws:PrincipalServiceName'];
+    };
+    expect(denied({})).toBe(true);
+    expect(denied({ 'aws:PrincipalServiceName': 'firehose.amazonaws.com' })).toBe(true);
+    expect(denied({ 'aws:PrincipalServiceName': 'logging.s3.amazonaws.com' })).toBe(false);
+    // The archive keeps the short undo window: only the delivery role writes there.
+    const archive = (Object.values(bucket())[0] as any).Properties.LifecycleConfiguration.Rules[0];
+    expect(archive.NoncurrentVersionExpiration).toEqual({ NoncurrentDays: 30 });
   });
 
   test('both buckets, all keys and the delivery error log are retained; the keys rotate', () => {
