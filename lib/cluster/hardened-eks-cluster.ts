@@ -525,7 +525,8 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     const shipping = this.auditLog;
     const ownArchive = shipping?.accessLogsBucket !== undefined;
     this.auditDetections.watchEvidence({
-      logGroupNames: [this.controlPlaneLogGroup.logGroupName, ...(shipping?.deliveryErrorLogGroup ? [shipping.deliveryErrorLogGroup.logGroupName] : [])],
+      logGroupNames: [this.controlPlaneLogGroup.logGroupName, kubectlProvider.logGroup.logGroupName,
+        ...(shipping?.deliveryErrorLogGroup ? [shipping.deliveryErrorLogGroup.logGroupName] : [])],
       clusterNames: [clusterName],
       bucketNames: ownArchive ? [shipping!.bucket!.bucketName, shipping!.accessLogsBucket!.bucketName] : [],
       keyArns: [
@@ -534,7 +535,11 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
         ...(shipping?.streamKey ? [shipping.streamKey.keyArn] : []),
         // Without its key the topic cannot deliver a single alarm.
         ...(this.auditDetections.topicKey ? [this.auditDetections.topicKey.keyArn] : []),
+        ...(shipping?.accessLogsKey ? [shipping.accessLogsKey.keyArn] : []),
       ],
+      // The kubectl handler is cluster admin: new code there is a new admin.
+      functionNames: [kubectlProvider.handler.functionName, kubectlProvider.onEvent.functionName],
+      deliveryRoleArns: shipping?.deliveryRole ? [shipping.deliveryRole.roleArn] : [],
       deliveryStreamNames: shipping?.deliveryStream ? [shipping.deliveryStream.ref] : [],
       alarmNames: shipping?.deliveryAlarm ? [shipping.deliveryAlarm.alarmName] : [],
       accountWide: true,

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -315,9 +315,14 @@ export class AuditDetections extends Construct {
       topicArns: [this.alarmTopic.topicArn, ...(resources.topicArns ?? [])],
     };
     const rules: events.Rule[] = [];
-    const make = (name: string, pattern: object) => {
+    // Every rule is named with one prefix, so the two rules at the end can watch all of them, each
+    // other included, with a pattern that stays small: a rule cannot report its own disabling, so
+    // whichever of the two is disabled first, the other reports it.
+    const prefix = `${Names.uniqueResourceName(this, { maxLength: 38 })}-`;
+    const make = (name: string, pattern: object, description?: string) => {
       const rule = new events.Rule(this, `Tampering${name}Rule`, {
-        description: `CloudTrail records of API calls that could switch off or destroy audit evidence (${name})`,
+        ruleName: `${prefix}${name}`,
+        description: description ?? `CloudTrail records of API calls that could switch off or destroy audit evidence (${name})`,
         eventPattern: pattern as events.EventPattern,
       });
       // A target of our own, so that no broader topic policy is granted than the one above.
@@ -325,8 +330,8 @@ export class AuditDetections extends Construct {
       rules.push(rule);
     };
     for (const [name, pattern] of Object.entries(tamperingPatterns(own))) { make(name, pattern); }
-    // Last: a rule that reports changes to the others (a rule cannot report its own disabling).
-    make('Rules', rulesPattern(rules.map((r) => r.ruleName)));
+    make('Rules', rulesPattern(prefix), 'CloudTrail records of changes to the evidence-tampering rules (RulesWatch watches this one)');
+    make('RulesWatch', rulesPattern(prefix), 'CloudTrail records of changes to the evidence-tampering rules (Rules watches this one)');
     this.tamperingRules.push(...rules);
     return rules;
   }

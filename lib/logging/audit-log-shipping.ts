@@ -151,6 +151,9 @@ export class AuditLogShipping extends Construct {
   /** The bucket receiving the audit bucket's server access logs, when this stack created the audit bucket. */
   public readonly accessLogsBucket?: s3.IBucket;
 
+  /** The key of the server access log bucket, when this stack created the audit bucket. */
+  public readonly accessLogsKey?: kms.IKey;
+
   /** The Firehose delivery stream; undefined when the events go to a CloudWatch Logs destination. */
   public readonly deliveryStream?: firehose.CfnDeliveryStream;
 
@@ -206,6 +209,7 @@ export class AuditLogShipping extends Construct {
       this.bucket = created.bucket;
       this.bucketKey = created.key;
       this.accessLogsBucket = created.accessLogs;
+      this.accessLogsKey = created.accessLogsKey;
       this.retentionDays = created.retentionDays;
     }
     const bucket = this.bucket;
@@ -385,7 +389,7 @@ export class AuditLogShipping extends Construct {
     }
   }
 
-  private createBucket(props: AuditLogShippingProps): { bucket: s3.Bucket; key: kms.Key; accessLogs: s3.Bucket; retentionDays: number } {
+  private createBucket(props: AuditLogShippingProps): { bucket: s3.Bucket; key: kms.Key; accessLogs: s3.Bucket; accessLogsKey: kms.Key; retentionDays: number } {
     // Never shorter than the log group it archives.
     const retentionDays = props.retention?.toDays()
       ?? Math.max(AUDIT_LOG_DEFAULTS.retention.toDays(), props.logGroupRetention ?? 0);
@@ -483,7 +487,7 @@ export class AuditLogShipping extends Construct {
         resources: [b.arnForObjects('*')],
       }));
     }
-    return { bucket, key, accessLogs, retentionDays };
+    return { bucket, key, accessLogs, accessLogsKey, retentionDays };
   }
 }
 

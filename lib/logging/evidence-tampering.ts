@@ -25,8 +25,12 @@ export interface EvidenceResources {
   readonly alarmNames?: string[];
   /** Contributor Insights rules (deletion, disabling). @default - none */
   readonly insightRuleNames?: string[];
-  /** SNS topics the alarms notify (deletion, attributes, permissions). @default - none */
+  /** SNS topics the alarms notify (deletion, attributes, permissions, and their subscriptions removed or filtered). @default - none */
   readonly topicArns?: string[];
+  /** Lambda functions whose code, configuration or permissions must not change unseen (the kubectl handler is cluster admin). @default - none */
+  readonly functionNames?: string[];
+  /** Roles only the archive's delivery stream may use: any stream created or pointed at one of them is reported. @default - none */
+  readonly deliveryRoleArns?: string[];
   /**
    * Also watch account-wide switches: CloudTrail trails stopped, deleted or narrowed, and CloudWatch
    * Logs account policies (data protection, subscription filters) put or deleted.
@@ -41,16 +45,22 @@ export const TAMPERING_EVENTS = {
     'DeleteSubscriptionFilter', 'PutSubscriptionFilter', 'DeleteMetricFilter', 'PutMetricFilter'],
   logsByIdentifier: ['PutDataProtectionPolicy', 'DeleteDataProtectionPolicy', 'PutTransformer', 'DeleteTransformer'],
   eks: ['UpdateClusterConfig', 'DeleteCluster', 'CreateAccessEntry', 'UpdateAccessEntry', 'DeleteAccessEntry',
-    'AssociateAccessPolicy', 'DisassociateAccessPolicy'],
+    'AssociateAccessPolicy', 'DisassociateAccessPolicy', 'UpdateAddon', 'DeleteAddon', 'AssociateIdentityProviderConfig',
+    'DisassociateIdentityProviderConfig'],
   s3: ['PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketLifecycle', 'DeleteBucketLifecycle', 'PutBucketVersioning',
     'PutBucketLogging', 'PutBucketEncryption', 'DeleteBucketEncryption', 'PutObjectLockConfiguration',
-    'PutBucketObjectLockConfiguration', 'DeleteBucket'],
+    'PutBucketObjectLockConfiguration', 'DeleteBucket', 'PutBucketReplication', 'DeleteBucketReplication', 'PutBucketNotification',
+    'PutBucketPublicAccessBlock', 'DeleteBucketPublicAccessBlock'],
   kms: ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy', 'DisableKeyRotation'],
   firehose: ['DeleteDeliveryStream', 'UpdateDestination', 'StopDeliveryStreamEncryption'],
   alarms: ['DeleteAlarms', 'DisableAlarmActions'],
   alarm: ['PutMetricAlarm', 'SetAlarmState'],
   insightRules: ['DeleteInsightRules', 'DisableInsightRules'],
   topic: ['DeleteTopic', 'SetTopicAttributes', 'RemovePermission'],
+  subscriptions: ['Unsubscribe', 'SetSubscriptionAttributes'],
+  functions: ['UpdateFunctionCode20150331v2', 'UpdateFunctionConfiguration20150331v2', 'DeleteFunction20150331', 'AddPermission20150331v2',
+    'PutFunctionConcurrency20171031'],
+  streamsWithRole: ['CreateDeliveryStream', 'UpdateDestination'],
   accountWide: ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutAccountPolicy', 'DeleteAccountPolicy'],
   rules: ['DisableRule', 'DeleteRule', 'PutRule', 'RemoveTargets', 'PutTargets'],
 } as const;
@@ -80,13 +90,39 @@ export function tamperingPatterns(r: EvidenceResources): Record<string, object> 
   add('AlarmChanges', 'aws.cloudwatch', TAMPERING_EVENTS.alarm, ['requestParameters', 'alarmName'], r.alarmNames);
   add('InsightRules', 'aws.cloudwatch', TAMPERING_EVENTS.insightRules, ['requestParameters', 'ruleNames'], r.insightRuleNames);
   add('Topic', 'aws.sns', TAMPERING_EVENTS.topic, ['requestParameters', 'topicArn'], r.topicArns);
+  // A subscription's ARN is its topic's ARN and an id: a filter policy that drops everything, or an
+  // unsubscribe, silences the alarms as surely as deleting the topic.
+  if (r.topicArns && r.topicArns.length > 0) {
+    patterns.TopicSubscriptions = pattern(['aws.sns'], TAMPERING_EVENTS.subscriptions,
+      { requestParameters: { subscriptionArn: r.topicArns.map((arn) => ({ prefix: `${arn}:` })) } });
+  }
+  // A function may be named by name, full ARN or partial ARN.
+  if (r.functionNames && r.functionNames.length > 0) {
+    patterns.Functions = pattern(['aws.lambda'], TAMPERING_EVENTS.functions,
+      { requestParameters: { functionName: r.functionNames.flatMap((name) => [name, { suffix: `:function:${name}` }]) } });
+  }
+  // The delivery role trusts Firehose of this account: a second stream using it could write into
+  // the archive as the real one does.
+  if (r.deliveryRoleArns && r.deliveryRoleArns.length > 0) {
+    const roles = [...r.deliveryRoleArns];
+    patterns.StreamsWithDeliveryRole = pattern(['aws.firehose'], TAMPERING_EVENTS.streamsWithRole, {
+      $or: ['extendedS3DestinationConfiguration', 's3DestinationConfiguration', 'extendedS3DestinationUpdate', 's3DestinationUpdate']
+        .map((key) => ({ requestParameters: { [key]: { roleARN: roles } } })),
+    });
+  }
   if (r.accountWide) {
     patterns.AccountWide = pattern(['aws.cloudtrail', 'aws.logs'], TAMPERING_EVENTS.accountWide);
   }
   return patterns;
 }
 
-/** The pattern that watches the tampering rules themselves (each rule sees the others' changes). */
-export function rulesPattern(ruleNames: string[]): object {
-  return pattern(['aws.events'], TAMPERING_EVENTS.rules, { requestParameters: { name: ruleNames } });
+/**
+ * The pattern that watches the tampering rules, all named with one prefix: DisableRule, DeleteRule
+ * and PutRule name the rule in `name`, PutTargets and RemoveTargets in `rule`.
+ */
+export function rulesPattern(ruleNamePrefix: string): object {
+  const named = [{ prefix: ruleNamePrefix }];
+  return pattern(['aws.events'], TAMPERING_EVENTS.rules, {
+    $or: [{ requestParameters: { name: named } }, { requestParameters: { rule: named } }],
+  });
 }

@@ -37,17 +37,23 @@ describe('HardenedEksCluster audit evidence', () => {
       const detail = (source: string) => rules.find((p) => p.source[0] === source && p.detail.requestParameters?.logGroupIdentifier === undefined
         && p.detail.requestParameters?.alarmName === undefined && p.detail.requestParameters?.ruleNames === undefined)!.detail;
       const ref = (c: any) => ({ Ref: stack.getLogicalId(c.node.defaultChild ?? c) });
-      expect(detail('aws.logs').requestParameters.logGroupName).toEqual([ref(cluster.controlPlaneLogGroup), ref(cluster.auditLog!.deliveryErrorLogGroup!)]);
+      expect(detail('aws.logs').requestParameters.logGroupName).toEqual([ref(cluster.controlPlaneLogGroup), ref(cluster.node.findChild('KubectlLogGroup')),
+        ref(cluster.auditLog!.deliveryErrorLogGroup!)]);
       expect(detail('aws.eks').requestParameters.name).toEqual([cluster.clusterName]);
       expect(detail('aws.s3').requestParameters.bucketName).toEqual([ref(cluster.auditLog!.bucket!), ref(cluster.auditLog!.accessLogsBucket!)]);
-      const keys = [cluster.node.findChild('ControlPlaneLogKey') as any, cluster.secretsKey, cluster.auditLog!.bucketKey!, cluster.auditLog!.streamKey!, cluster.auditDetections.topicKey!];
+      const keys = [cluster.node.findChild('ControlPlaneLogKey') as any, cluster.secretsKey, cluster.auditLog!.bucketKey!, cluster.auditLog!.streamKey!,
+        cluster.auditDetections.topicKey!, cluster.auditLog!.accessLogsKey!];
       expect(detail('aws.kms').resources.ARN).toEqual(keys.map((k) => stack.resolve(k.keyArn)));
       expect(detail('aws.firehose').requestParameters.deliveryStreamName).toEqual([ref(cluster.auditLog!.deliveryStream!)]);
       expect(detail('aws.cloudwatch').requestParameters.alarmNames).toHaveLength(8);
       expect(detail('aws.sns').requestParameters.topicArn).toEqual([stack.resolve(cluster.auditDetections.alarmTopic.topicArn)]);
       // Account-wide: trails and CloudWatch Logs account policies; and the rules watch each other.
       expect(rules.find((p) => p.source.includes('aws.cloudtrail')).detail.eventName).toContain('StopLogging');
-      expect(detail('aws.events').requestParameters.name).toHaveLength(rules.length - 1);
+      // The kubectl handler and the framework function; streams that would reuse the delivery role.
+      expect(detail('aws.lambda').requestParameters.functionName).toHaveLength(4);
+      expect(detail('aws.firehose').requestParameters).toBeDefined();
+      expect(rules.filter((p) => p.source[0] === 'aws.firehose')).toHaveLength(2);
+      expect(detail('aws.events').$or[0].requestParameters.name).toEqual([{ prefix: expect.stringMatching(/-$/) }]);
     });
 
     test('configures no GuardDuty and warns about nothing audit-related', () => {
@@ -111,7 +117,8 @@ describe('HardenedEksCluster audit evidence', () => {
     template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 0);
     template.resourceCountIs('AWS::S3::Bucket', 0);
     const sources = Object.values(template.findResources('AWS::Events::Rule')).map((r: any) => r.Properties.EventPattern.source[0]).sort();
-    expect(sources).toEqual(['aws.cloudtrail', 'aws.cloudwatch', 'aws.cloudwatch', 'aws.cloudwatch', 'aws.eks', 'aws.events', 'aws.kms', 'aws.logs', 'aws.logs', 'aws.sns']);
+    expect(sources).toEqual(['aws.cloudtrail', 'aws.cloudwatch', 'aws.cloudwatch', 'aws.cloudwatch', 'aws.eks', 'aws.events', 'aws.events', 'aws.kms',
+      'aws.lambda', 'aws.logs', 'aws.logs', 'aws.sns', 'aws.sns']);
   });
 
   describe('bad input is refused with the prop path', () => {

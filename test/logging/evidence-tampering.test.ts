@@ -16,6 +16,8 @@ const RESOURCES = {
   alarmNames: ['prod-audit-exec-into-pod'],
   insightRuleNames: ['prod-audit-403-by-principal'],
   topicArns: ['arn:aws:sns:eu-west-1:111122223333:prod-audit-alarms'],
+  functionNames: ['prod-kubectl-handler'],
+  deliveryRoleArns: ['arn:aws:iam::111122223333:role/eks-audit-delivery-abc'],
   accountWide: true,
 };
 
@@ -37,7 +39,8 @@ describe('evidence tampering patterns', () => {
   const matched = (event: object) => Object.entries(patterns).filter(([, p]) => matchesEventPattern(p, event)).map(([n]) => n);
 
   test('one pattern per watched service', () => {
-    expect(Object.keys(patterns)).toEqual(['Logs', 'LogsByIdentifier', 'Cluster', 'Buckets', 'Keys', 'Stream', 'Alarms', 'AlarmChanges', 'InsightRules', 'Topic', 'AccountWide']);
+    expect(Object.keys(patterns)).toEqual(['Logs', 'LogsByIdentifier', 'Cluster', 'Buckets', 'Keys', 'Stream', 'Alarms', 'AlarmChanges', 'InsightRules', 'Topic',
+      'TopicSubscriptions', 'Functions', 'StreamsWithDeliveryRole', 'AccountWide']);
   });
 
   test('match the calls that switch off or destroy our evidence', () => {
@@ -63,27 +66,68 @@ describe('evidence tampering patterns', () => {
     expect(matched(apiCall('logs', 'PutAccountPolicy', { policyType: 'DATA_PROTECTION_POLICY' }))).toEqual(['AccountWide']);
   });
 
-  test('the rules watch each other', () => {
-    const p = rulesPattern(['rule-a', 'rule-b']);
-    expect(matchesEventPattern(p, apiCall('events', 'DisableRule', { name: 'rule-b' }))).toBe(true);
-    expect(matchesEventPattern(p, apiCall('events', 'RemoveTargets', { rule: 'x', name: 'rule-a' }))).toBe(true);
+  test('the rules watch each other, whether a call names the rule in `name` or in `rule`', () => {
+    const p = rulesPattern('TestAuditDetectionsD523A165-');
+    expect(matchesEventPattern(p, apiCall('events', 'DisableRule', { name: 'TestAuditDetectionsD523A165-RulesWatch' }))).toBe(true);
+    expect(matchesEventPattern(p, apiCall('events', 'DeleteRule', { name: 'TestAuditDetectionsD523A165-Rules', force: true }))).toBe(true);
+    // PutTargets and RemoveTargets, as CloudTrail records them, carry the rule in `rule`.
+    expect(matchesEventPattern(p, apiCall('events', 'RemoveTargets', { rule: 'TestAuditDetectionsD523A165-Keys', ids: ['Target0'] }))).toBe(true);
+    expect(matchesEventPattern(p, apiCall('events', 'PutTargets', { rule: 'TestAuditDetectionsD523A165-Topic', targets: [{ id: 'Target0', arn: 'arn:aws:sns:eu-west-1:999988887777:elsewhere' }] }))).toBe(true);
     expect(matchesEventPattern(p, apiCall('events', 'DisableRule', { name: 'someone-elses' }))).toBe(false);
+    expect(matchesEventPattern(p, apiCall('events', 'RemoveTargets', { rule: 'someone-elses', ids: ['x'] }))).toBe(false);
+    expect(matchesEventPattern(p, apiCall('events', 'DescribeRule', { name: 'TestAuditDetectionsD523A165-Rules' }))).toBe(false);
+  });
+
+  test('the alarm topic\'s subscriptions: unsubscribing or filtering everything out', () => {
+    const subscription = 'arn:aws:sns:eu-west-1:111122223333:prod-audit-alarms:3f1c2d4e-0000-4000-8000-000000000000';
+    expect(matched(apiCall('sns', 'Unsubscribe', { subscriptionArn: subscription }))).toEqual(['TopicSubscriptions']);
+    expect(matched(apiCall('sns', 'SetSubscriptionAttributes', { subscriptionArn: subscription, attributeName: 'FilterPolicy', attributeValue: '{"x":["never"]}' }))).toEqual(['TopicSubscriptions']);
+    // Another topic whose name starts the same is not ours.
+    expect(matched(apiCall('sns', 'Unsubscribe', { subscriptionArn: 'arn:aws:sns:eu-west-1:111122223333:prod-audit-alarms-2:3f1c' }))).toEqual([]);
+    expect(matched(apiCall('sns', 'Subscribe', { topicArn: 'arn:aws:sns:eu-west-1:111122223333:prod-audit-alarms' }))).toEqual([]);
+  });
+
+  test('the kubectl handler (cluster admin): new code, configuration or permissions, however the function is named', () => {
+    for (const name of ['prod-kubectl-handler', 'arn:aws:lambda:eu-west-1:111122223333:function:prod-kubectl-handler', '111122223333:function:prod-kubectl-handler']) {
+      expect(matched(apiCall('lambda', 'UpdateFunctionCode20150331v2', { functionName: name, zipFile: '<redacted>' }))).toEqual(['Functions']);
+    }
+    expect(matched(apiCall('lambda', 'UpdateFunctionConfiguration20150331v2', { functionName: 'prod-kubectl-handler', environment: {} }))).toEqual(['Functions']);
+    expect(matched(apiCall('lambda', 'AddPermission20150331v2', { functionName: 'prod-kubectl-handler', principal: '*' }))).toEqual(['Functions']);
+    expect(matched(apiCall('lambda', 'UpdateFunctionCode20150331v2', { functionName: 'another-function' }))).toEqual([]);
+    expect(matched(apiCall('lambda', 'GetFunction20150331v2', { functionName: 'prod-kubectl-handler' }))).toEqual([]);
+  });
+
+  test('a second delivery stream, or another stream repointed, using the archive\'s delivery role', () => {
+    const role = 'arn:aws:iam::111122223333:role/eks-audit-delivery-abc';
+    expect(matched(apiCall('firehose', 'CreateDeliveryStream', { deliveryStreamName: 'forger', extendedS3DestinationConfiguration: { roleARN: role, bucketARN: 'arn:aws:s3:::prod-audit-archive' } }))).toEqual(['StreamsWithDeliveryRole']);
+    expect(matched(apiCall('firehose', 'CreateDeliveryStream', { deliveryStreamName: 'forger', s3DestinationConfiguration: { roleARN: role } }))).toEqual(['StreamsWithDeliveryRole']);
+    expect(matched(apiCall('firehose', 'UpdateDestination', { deliveryStreamName: 'other', extendedS3DestinationUpdate: { roleARN: role } }))).toEqual(['StreamsWithDeliveryRole']);
+    expect(matched(apiCall('firehose', 'CreateDeliveryStream', { deliveryStreamName: 'app', extendedS3DestinationConfiguration: { roleARN: 'arn:aws:iam::111122223333:role/app' } }))).toEqual([]);
+  });
+
+  test('the cluster\'s add-ons (network policy switched off) and new login paths', () => {
+    expect(matched(apiCall('eks', 'UpdateAddon', { name: 'prod', addonName: 'vpc-cni', configurationValues: '{"enableNetworkPolicy":"false"}' }))).toEqual(['Cluster']);
+    expect(matched(apiCall('eks', 'AssociateIdentityProviderConfig', { name: 'prod', oidc: { issuerUrl: 'https://evil.example' } }))).toEqual(['Cluster']);
+    expect(matched(apiCall('s3', 'PutBucketReplication', { bucketName: 'prod-audit-archive' }))).toEqual(['Buckets']);
   });
 
   test('each pattern stays within EventBridge\'s 2048 characters with the longest names (100-character cluster name)', () => {
     const cluster = 'c'.repeat(100);
     const long = tamperingPatterns({
-      logGroupNames: [`/aws/eks/${cluster}/cluster`, `/aws/kinesisfirehose/${cluster}-eks-audit`],
+      logGroupNames: [`/aws/eks/${cluster}/cluster`, `/aws/lambda/${cluster}-kubectl-provider`, `/aws/kinesisfirehose/${cluster}-eks-audit`],
       clusterNames: [cluster],
+      functionNames: ['f'.repeat(64), 'g'.repeat(64)],
+      deliveryRoleArns: [`arn:aws-us-gov:iam::111122223333:role/${'r'.repeat(64)}`],
       bucketNames: ['x'.repeat(63), 'y'.repeat(63)],
-      keyArns: Array.from({ length: 6 }, (_, i) => `arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/${i}${'0'.repeat(35)}`),
+      keyArns: Array.from({ length: 7 }, (_, i) => `arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/${i}${'0'.repeat(35)}`),
       deliveryStreamNames: ['d'.repeat(64)],
       alarmNames: Array.from({ length: 9 }, (_, i) => `${cluster}-audit-cluster-admin-bindings${i}`),
       insightRuleNames: [`${cluster}-audit-403-by-principal`],
       topicArns: [`arn:aws-us-gov:sns:us-gov-west-1:111122223333:${'t'.repeat(100)}`],
       accountWide: true,
     });
-    for (const p of [...Object.values(long), rulesPattern(Array.from({ length: 12 }, () => 'r'.repeat(64)))]) {
+    expect(Object.keys(long)).toHaveLength(14);
+    for (const p of [...Object.values(long), rulesPattern('r'.repeat(39))]) {
       expect(JSON.stringify(p).length).toBeLessThanOrEqual(2048);
     }
   });
@@ -104,7 +148,7 @@ describe('evidence tampering patterns', () => {
 
   test('every event name is one CloudTrail writes for a change, never a read', () => {
     for (const name of Object.values(TAMPERING_EVENTS).flat()) {
-      expect(name).toMatch(/^(Create|Associate|Delete|Put|Update|Disable|Schedule|Disassociate|Stop|Set|Remove)/);
+      expect(name).toMatch(/^(Create|Associate|Delete|Put|Update|Disable|Schedule|Disassociate|Stop|Set|Remove|Unsubscribe|AddPermission)/);
     }
   });
 });
@@ -120,9 +164,22 @@ describe('AuditDetections.watchEvidence', () => {
 
   test('one rule per service, each notifying the topic, which EventBridge rules of this account may publish to', () => {
     const { rules, template, detections } = detect();
-    expect(rules).toHaveLength(12);
+    // 14 per kind of resource, and the two that watch each other.
+    expect(rules).toHaveLength(16);
     expect(detections.tamperingRules).toEqual(rules);
-    template.resourceCountIs('AWS::Events::Rule', 12);
+    template.resourceCountIs('AWS::Events::Rule', 16);
+    // Every rule carries one prefix, and the last two watch every rule with it, each other included.
+    const json = template.toJSON().Resources as Record<string, any>;
+    const names = rules.map((r) => json[Stack.of(r).getLogicalId(r.node.defaultChild as any)].Properties.Name as string);
+    const prefix = names[0].slice(0, names[0].lastIndexOf('-') + 1);
+    expect(names.every((n) => n.startsWith(prefix) && n.length <= 64)).toBe(true);
+    expect(names.slice(-2)).toEqual([`${prefix}Rules`, `${prefix}RulesWatch`]);
+    const watchers = rules.slice(-2).map((r) => json[Stack.of(r).getLogicalId(r.node.defaultChild as any)].Properties.EventPattern);
+    for (const watcher of watchers) {
+      for (const name of names) {
+        expect(matchesEventPattern(watcher, apiCall('events', 'DisableRule', { name }))).toBe(true);
+      }
+    }
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { 'source': ['aws.kms'], 'detail-type': ['AWS API Call via CloudTrail'], 'detail': Match.objectLike({ eventName: [...TAMPERING_EVENTS.kms] }) },
       Targets: [{ Arn: { Ref: Match.stringLikeRegexp('AuditDetectionsAlarmTopic') }, Id: 'Target0' }],
@@ -162,7 +219,18 @@ describe('EventBridge pattern matcher (test helper)', () => {
   });
 
   test('content filters it does not implement throw', () => {
-    expect(() => matchesEventPattern({ a: [{ prefix: 'x' }] }, { a: 'x' })).toThrow(/unsupported/);
-    expect(() => matchesEventPattern({ $or: [] }, {})).toThrow(/unsupported/);
+    expect(() => matchesEventPattern({ a: [{ 'anything-but': 'x' }] }, { a: 'y' })).toThrow(/unsupported/);
+    expect(() => matchesEventPattern({ a: [{ numeric: ['>', 1] }] }, { a: 2 })).toThrow(/unsupported/);
+    expect(() => matchesEventPattern({ $and: [] }, {})).toThrow(/unsupported/);
+    expect(() => matchesEventPattern({ $or: [{ a: ['x'] }] }, {})).toThrow(/at least two/);
+  });
+
+  test('prefix, suffix and $or follow EventBridge', () => {
+    expect(matchesEventPattern({ a: [{ prefix: 'ab' }] }, { a: 'abc' })).toBe(true);
+    expect(matchesEventPattern({ a: [{ prefix: 'ab' }] }, { a: 'cab' })).toBe(false);
+    expect(matchesEventPattern({ a: [{ suffix: 'bc' }, 'zz'] }, { a: 'abc' })).toBe(true);
+    expect(matchesEventPattern({ a: [{ suffix: 'bc' }] }, { a: 7 })).toBe(false);
+    expect(matchesEventPattern({ $or: [{ a: ['x'] }, { b: ['y'] }] }, { b: 'y' })).toBe(true);
+    expect(matchesEventPattern({ k: ['v'], $or: [{ a: ['x'] }, { b: ['y'] }] }, { k: 'w', b: 'y' })).toBe(false);
   });
 });
