@@ -15,6 +15,16 @@ export interface IsolatedNetworkOptions {
    * @default - none
    */
   readonly additionalInterfaceEndpoints?: ec2.InterfaceVpcEndpointAwsService[];
+
+  /**
+   * Whether the library creates the VPC endpoints. Turn it off for a VPC of your own that already
+   * has them (a second S3 gateway route or a second private-DNS endpoint for a service fails to
+   * deploy); yours must then admit HTTPS from the cluster's security group and the kubectl
+   * provider's, and `HardenedEks-IsolatedClusterEndpoints` reports any it cannot find in the app.
+   *
+   * @default true
+   */
+  readonly createEndpoints?: boolean;
 }
 
 /**
@@ -26,7 +36,7 @@ export class ClusterNetwork {
    * The default.
    */
   public static natEgress(): ClusterNetwork {
-    return new ClusterNetwork(false, []);
+    return new ClusterNetwork(false, [], false);
   }
 
   /**
@@ -38,7 +48,7 @@ export class ClusterNetwork {
    * @param options endpoints to add for your workloads
    */
   public static isolated(options: IsolatedNetworkOptions = {}): ClusterNetwork {
-    return new ClusterNetwork(true, [...(options.additionalInterfaceEndpoints ?? [])]);
+    return new ClusterNetwork(true, [...(options.additionalInterfaceEndpoints ?? [])], options.createEndpoints !== false);
   }
 
   /** Whether the network has no internet path. */
@@ -47,9 +57,13 @@ export class ClusterNetwork {
   /** Interface endpoints added beside the ones the cluster needs (isolated only). */
   public readonly additionalInterfaceEndpoints: ec2.InterfaceVpcEndpointAwsService[];
 
-  private constructor(isolated: boolean, additionalInterfaceEndpoints: ec2.InterfaceVpcEndpointAwsService[]) {
+  /** Whether the library creates the VPC endpoints (isolated only). */
+  public readonly createsEndpoints: boolean;
+
+  private constructor(isolated: boolean, additionalInterfaceEndpoints: ec2.InterfaceVpcEndpointAwsService[], createsEndpoints: boolean) {
     this.hasNoInternetPath = isolated;
     this.additionalInterfaceEndpoints = additionalInterfaceEndpoints;
+    this.createsEndpoints = createsEndpoints;
   }
 }
 
@@ -79,8 +93,15 @@ export const ISOLATED_INTERFACE_ENDPOINTS: ReadonlyArray<[string, ec2.InterfaceV
   ['Lambda', ec2.InterfaceVpcEndpointAwsService.LAMBDA],
 ];
 
-/** The endpoints whose policy is a perimeter of this account's principals (EKS and EKS Auth keep the default policy). */
-const PRINCIPAL_PERIMETER = new Set(['Ec2', 'EcrApi', 'EcrDocker', 'Logs', 'ElasticLoadBalancing', 'Lambda']);
+/**
+ * Endpoint policies: this account's principals to this account's resources, or (EC2, ECR: the
+ * add-on images live in AWS-owned registries, and EC2 describes AWS-owned AMIs) this account's
+ * principals only. EKS Auth keeps the default policy.
+ */
+const PERIMETER: Record<string, 'principal' | 'principal-and-resource'> = {
+  Ec2: 'principal', EcrApi: 'principal', EcrDocker: 'principal',
+  Logs: 'principal-and-resource', ElasticLoadBalancing: 'principal-and-resource', Lambda: 'principal-and-resource', Eks: 'principal-and-resource',
+};
 
 /** The VPC endpoints of an isolated cluster. */
 export interface IsolatedEndpoints {
@@ -132,13 +153,18 @@ export function createIsolatedEndpoints(scope: Construct, vpc: ec2.IVpc, extra: 
   }));
 
   const interfaces: ec2.InterfaceVpcEndpoint[] = [];
-  const add = (id: string, service: ec2.InterfaceVpcEndpointAwsService, perimeter: boolean) => {
+  const add = (id: string, service: ec2.InterfaceVpcEndpointAwsService, perimeter?: 'principal' | 'principal-and-resource') => {
     const endpoint = new ec2.InterfaceVpcEndpoint(scope, `${id}Endpoint`, {
       vpc, service, subnets, securityGroups: [securityGroup], privateDnsEnabled: true, open: false,
     });
-    if (perimeter) {
+    if (perimeter === 'principal') {
       endpoint.addToPolicy(new iam.PolicyStatement({
         sid: 'ThisAccountsPrincipals', principals: [new iam.AnyPrincipal()], actions: ['*'], resources: ['*'], conditions: thisAccount,
+      }));
+    } else if (perimeter === 'principal-and-resource') {
+      endpoint.addToPolicy(new iam.PolicyStatement({
+        sid: 'ThisAccountsPrincipalsToThisAccountsResources', principals: [new iam.AnyPrincipal()], actions: ['*'], resources: ['*'],
+        conditions: { StringEquals: { 'aws:PrincipalAccount': stack.account, 'aws:ResourceAccount': stack.account } },
       }));
     }
     interfaces.push(endpoint);
@@ -151,19 +177,20 @@ export function createIsolatedEndpoints(scope: Construct, vpc: ec2.IVpc, extra: 
       sts.addToPolicy(new iam.PolicyStatement({
         sid: 'ThisAccountsPrincipals', principals: [new iam.AnyPrincipal()], actions: ['sts:*'], resources: ['*'], conditions: thisAccount,
       }));
-      // IRSA: pods call AssumeRoleWithWebIdentity without AWS credentials, so no principal account
-      // is known; only roles of this account can be assumed that way through the endpoint.
+      // IRSA: pods call AssumeRoleWithWebIdentity as a federated identity, which no `AWS` principal
+      // element matches (hence `*`); only roles of this account can be assumed that way here.
       sts.addToPolicy(new iam.PolicyStatement({
         sid: 'WebIdentityIntoThisAccountsRoles',
-        principals: [new iam.AnyPrincipal()],
+        principals: [new iam.StarPrincipal()],
         actions: ['sts:AssumeRoleWithWebIdentity'],
-        resources: [`arn:${stack.partition}:iam::${stack.account}:role/*`],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:ResourceAccount': stack.account } },
       }));
       interfaces.push(sts);
       continue;
     }
-    add(id, service, PRINCIPAL_PERIMETER.has(id));
+    add(id, service, PERIMETER[id]);
   }
-  extra.forEach((service, i) => add(`Additional${i}`, service, false));
+  extra.forEach((service, i) => add(`Additional${i}`, service));
   return { securityGroup, s3, interfaces };
 }

@@ -381,7 +381,8 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
       }).vpc;
       this.vpc = ownVpc;
     }
-    this.endpoints = isolated ? createIsolatedEndpoints(this, this.vpc, props.network!.additionalInterfaceEndpoints) : undefined;
+    this.endpoints = isolated && props.network!.createsEndpoints
+      ? createIsolatedEndpoints(this, this.vpc, props.network!.additionalInterfaceEndpoints) : undefined;
 
     this.secretsKey = props.secretsEncryptionKey ?? new kms.Key(this, 'SecretsKey', {
       description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${clusterName}`,
@@ -439,6 +440,12 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     });
     this.cluster.clusterSecurityGroup.addIngressRule(kubectlSecurityGroup, ec2.Port.tcp(443), 'kubectl handler to the cluster endpoint');
     const kubectlProvider = hardenKubectlProvider(this, this.cluster, { clusterName, handlerRole: kubectlHandlerRole, logRetention });
+    if (isolated) {
+      // aws-eks-v2 warns that isolated kubectl subnets need endpoints; the library creates them (or
+      // the user said theirs exist, which HardenedEks-IsolatedClusterEndpoints checks).
+      Annotations.of(this.cluster).acknowledgeWarning('@aws-cdk/aws-eks:isolatedSubnetsForKubectlPrivateSubnets',
+        'ClusterNetwork.isolated() creates the VPC endpoints the kubectl provider needs');
+    }
     // The handler's role takes no grants from aws-cdk-lib (it runs on the library's policies), so a
     // Helm chart shipped as a CDK asset could not be read at deploy time: say so at synth.
     this.node.addValidation({

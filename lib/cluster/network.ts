@@ -32,8 +32,13 @@ export function createHardenedVpc(scope: Construct, options: HardenedVpcOptions)
     maxAzs: DEFAULT_VPC_MAX_AZS,
     restrictDefaultSecurityGroup: true,
     subnetConfiguration: options.isolated
-      // Pods take their IPs from the private subnets (VPC CNI), so they are large.
-      ? [{ name: 'Private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 19 }]
+      // Pods take their IPs from the private subnets (VPC CNI), so they are large. The public
+      // group is reserved, not created: the private subnets keep the address ranges they have
+      // with NAT egress.
+      ? [
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, reserved: true },
+        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 19 },
+      ]
       : [
         { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 19 },

@@ -30,10 +30,22 @@ function text(value: any): string {
   throw new Error(`cannot read ${JSON.stringify(value)}`);
 }
 
-function endpointAllows(policy: any, request: { action: string; resource: string; context: Record<string, string> }): boolean {
+/**
+ * A request through the endpoint. `federated` marks a caller with no AWS credentials (a web
+ * identity calling AssumeRoleWithWebIdentity): a `{"AWS": "*"}` principal does not match it, only
+ * `"*"` does.
+ */
+interface EndpointRequest { action: string; resource: string; context: Record<string, string>; federated?: boolean }
+
+function endpointAllows(policy: any, request: EndpointRequest): boolean {
   const list = (v: any) => (Array.isArray(v) ? v : [v]).map(text);
   const wild = (pattern: string, value: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(value);
-  return policy.Statement.some((s: any) => s.Effect === 'Allow'
+  const principalMatches = (principal: any) => {
+    if (principal === '*') { return true; }
+    if (JSON.stringify(principal) === JSON.stringify({ AWS: '*' })) { return !request.federated; }
+    throw new Error(`principal ${JSON.stringify(principal)} not modelled`);
+  };
+  return policy.Statement.some((s: any) => s.Effect === 'Allow' && principalMatches(s.Principal)
     && list(s.Action).some((a: string) => wild(a, request.action))
     && list(s.Resource).some((r: string) => wild(r, request.resource))
     && Object.entries(s.Condition ?? {}).every(([op, kv]: [string, any]) => {
@@ -104,32 +116,87 @@ describe('the S3 gateway endpoint is a perimeter with the exceptions AWS-owned b
 });
 
 describe('interface endpoint policies', () => {
-  test('this account\'s principals only, where the service takes a policy; EKS and EKS Auth keep the default', () => {
-    for (const service of ['ec2', 'ecr.api', 'ecr.dkr', 'logs', 'elasticloadbalancing', 'lambda']) {
+  const ours = '111122223333';
+  const theirs = '999988887777';
+  const call = (action: string, principal: string, resource?: string) => ({
+    action, resource: '*', context: { 'aws:PrincipalAccount': principal, ...(resource ? { 'aws:ResourceAccount': resource } : {}) },
+  });
+
+  test('EC2 and ECR: this account\'s principals only (add-on images live in AWS-owned registries)', () => {
+    for (const service of ['ec2', 'ecr.api', 'ecr.dkr']) {
       const policy = endpointFor(service).Properties.PolicyDocument;
-      expect(endpointAllows(policy, { action: 'ec2:DescribeSubnets', resource: '*', context: { 'aws:PrincipalAccount': '111122223333' } })
-        || endpointAllows(policy, { action: `${service}:Anything`, resource: '*', context: { 'aws:PrincipalAccount': '111122223333' } })).toBe(true);
-      expect(endpointAllows(policy, { action: 'ec2:DescribeSubnets', resource: '*', context: { 'aws:PrincipalAccount': '999988887777' } })).toBe(false);
+      expect(endpointAllows(policy, call('ecr:BatchGetImage', ours, '602401143452'))).toBe(true);
+      expect(endpointAllows(policy, call('ecr:BatchGetImage', theirs, ours))).toBe(false);
     }
-    expect(endpointFor('eks').Properties.PolicyDocument).toBeUndefined();
+  });
+
+  test('EKS, Lambda, Logs, ELB: this account\'s principals to this account\'s resources', () => {
+    for (const service of ['eks', 'lambda', 'logs', 'elasticloadbalancing']) {
+      const policy = endpointFor(service).Properties.PolicyDocument;
+      expect(endpointAllows(policy, call('lambda:InvokeFunction', ours, ours))).toBe(true);
+      expect(endpointAllows(policy, call('lambda:InvokeFunction', ours, theirs))).toBe(false);
+      expect(endpointAllows(policy, call('lambda:InvokeFunction', theirs, ours))).toBe(false);
+    }
+  });
+
+  test('EKS Auth keeps the default policy', () => {
     expect(endpointFor('eks-auth').Properties.PolicyDocument).toBeUndefined();
   });
 
-  test('STS: this account\'s principals, and web identities (IRSA) into this account\'s roles only', () => {
+  test('STS: this account\'s principals, and web identities (IRSA, no AWS credentials) into this account\'s roles only', () => {
     const policy = endpointFor('sts').Properties.PolicyDocument;
-    expect(endpointAllows(policy, { action: 'sts:AssumeRole', resource: 'arn:aws:iam::999988887777:role/x', context: { 'aws:PrincipalAccount': '111122223333' } })).toBe(true);
-    expect(endpointAllows(policy, { action: 'sts:AssumeRoleWithWebIdentity', resource: 'arn:aws:iam::111122223333:role/app', context: {} })).toBe(true);
-    expect(endpointAllows(policy, { action: 'sts:AssumeRoleWithWebIdentity', resource: 'arn:aws:iam::999988887777:role/app', context: {} })).toBe(false);
-    expect(endpointAllows(policy, { action: 'sts:AssumeRole', resource: 'arn:aws:iam::111122223333:role/app', context: { 'aws:PrincipalAccount': '999988887777' } })).toBe(false);
+    expect(endpointAllows(policy, { ...call('sts:AssumeRole', ours), resource: 'arn:aws:iam::999988887777:role/x' })).toBe(true);
+    const irsa = (resourceAccount: string) => ({ action: 'sts:AssumeRoleWithWebIdentity', resource: `arn:aws:iam::${resourceAccount}:role/app`,
+      context: { 'aws:ResourceAccount': resourceAccount }, federated: true });
+    expect(endpointAllows(policy, irsa(ours))).toBe(true);
+    expect(endpointAllows(policy, irsa(theirs))).toBe(false);
+    expect(endpointAllows(policy, { ...call('sts:AssumeRole', theirs, ours), resource: 'arn:aws:iam::111122223333:role/app' })).toBe(false);
+  });
+
+  test('the evaluator: an AWS principal wildcard does not match a federated caller', () => {
+    const awsOnly = { Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: '*', Resource: '*' }] };
+    expect(endpointAllows(awsOnly, { action: 'sts:AssumeRoleWithWebIdentity', resource: '*', context: {}, federated: true })).toBe(false);
+    expect(endpointAllows(awsOnly, { action: 'sts:AssumeRole', resource: '*', context: {} })).toBe(true);
   });
 });
 
 test('nodes, the cluster and the kubectl provider use the isolated subnets and wait for the endpoints', () => {
+  const isolatedSubnets = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::EC2::Subnet').map(([id]) => ({ Ref: id }));
+  expect(isolatedSubnets.length).toBeGreaterThanOrEqual(2);
   const nodegroup = Object.values(resources).find((r) => r.Type === 'AWS::EKS::Nodegroup');
-  expect(JSON.stringify(nodegroup.Properties.Subnets)).toMatch(/PrivateSubnet1/);
+  expect(nodegroup.Properties.Subnets).toEqual(isolatedSubnets);
+  expect(resources.ClusterC2E21B66.Properties.ResourcesVpcConfig.SubnetIds).toEqual(isolatedSubnets);
   expect(nodegroup.DependsOn).toEqual(expect.arrayContaining(endpoints.map(([id]) => id)));
-  const handler = Object.entries(resources).find(([id]) => /^ClusterKubectlProviderHandler[0-9A-F]{8}$/.test(id))![1];
-  expect(handler.DependsOn).toEqual(expect.arrayContaining(endpoints.map(([id]) => id)));
+  for (const pattern of [/^ClusterKubectlProviderHandler[0-9A-F]{8}$/, /^ClusterKubectlProviderframeworkonEvent[0-9A-F]{8}$/]) {
+    const fn = Object.entries(resources).find(([id]) => pattern.test(id))![1];
+    expect(fn.DependsOn).toEqual(expect.arrayContaining(endpoints.map(([id]) => id)));
+    expect(fn.Properties.VpcConfig.SubnetIds).toEqual(isolatedSubnets);
+  }
+  // Nodes carry the cluster security group (the one the endpoints admit) because their launch
+  // template names no security group of its own.
+  const launchTemplate = Object.values(resources).find((r) => r.Type === 'AWS::EC2::LaunchTemplate');
+  expect(launchTemplate.Properties.LaunchTemplateData.SecurityGroupIds).toBeUndefined();
+  expect(launchTemplate.Properties.LaunchTemplateData.NetworkInterfaces).toBeUndefined();
+});
+
+test('the isolated subnets keep the address ranges they have with NAT egress (the public group is reserved)', () => {
+  const cidrs = (t: any) => Object.entries(t.toJSON().Resources as Record<string, any>)
+    .filter(([id, r]) => r.Type === 'AWS::EC2::Subnet' && /PrivateSubnet/.test(id)).map(([id, r]) => [id, r.Properties.CidrBlock]);
+  expect(cidrs(template)).toEqual(cidrs(synthCluster({ clusterName: 'iso' }, {}, { env: ENV }).template));
+});
+
+test('with createEndpoints: false the library creates no endpoint, and the nag rule names what is missing', () => {
+  const { HardenedEksChecks, HardenedEksTesting } = require('../../lib');
+  const { stack, template: t } = synthCluster({ network: ClusterNetwork.isolated({ createEndpoints: false }) }, {}, { env: ENV });
+  t.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+  const findings = (HardenedEksTesting.nagViolations(new HardenedEksChecks(), stack) as any[]).map((v) => v.ruleName).filter((r) => r.includes('Isolated'));
+  expect(findings).toHaveLength(10);
+});
+
+test('aws-eks-v2\'s warning about isolated kubectl subnets is acknowledged, with the reason', () => {
+  const { stack } = synthCluster({ network: ClusterNetwork.isolated() }, {}, { env: ENV });
+  const { warningsOf } = require('../fixtures');
+  expect(warningsOf(stack).filter((w: string) => w.includes('isolatedSubnetsForKubectlPrivateSubnets'))).toEqual([]);
 });
 
 test('additional endpoints for workloads get the same security group and private DNS', () => {
