@@ -514,6 +514,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
       logGroup: this.controlPlaneLogGroup,
       clusterName,
       breakGlassRole: props.breakGlassAdminRole,
+      manifestApplierRole: kubectlHandlerRole,
     });
     if (props.auditLogShipping !== false) {
       this.auditLog = new AuditLogShipping(this, 'AuditLog', {

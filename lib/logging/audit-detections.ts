@@ -8,8 +8,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  admissionDenialPattern, anonymousRequestPattern, clusterAdminBindingPattern, DEFAULT_SECRET_READERS, execIntoPodPattern,
-  forbiddenByPrincipalRule, MAX_FILTER_PATTERN_LENGTH, roleUsePattern, secretReadPattern,
+  admissionDenialPattern, anonymousRequestPattern, clusterAdminBindingPattern, clusterRbacChangePattern, credentialMintingPattern,
+  DEFAULT_SECRET_READERS, execIntoPodPattern, forbiddenByPrincipalRule, guardRailChangePattern, MAX_FILTER_PATTERN_LENGTH, roleSessions,
+  roleUsePattern, secretReadPattern,
 } from './audit-patterns';
 import { checkDetectionSettings } from './audit-validation';
 import { EvidenceResources, rulesPattern, tamperingPatterns } from './evidence-tampering';
@@ -56,16 +57,26 @@ export interface AuditDetectionSettings {
  * Which detections run on the audit log, and how sensitive each is.
  */
 export interface AuditDetectionsOptions {
-  /** `exec`, `attach`, `portforward` or an ephemeral (debug) container on a pod. @default - on, threshold 1 */
+  /**
+   * A shell or tunnel into a workload: `exec`, `attach`, `portforward` or an ephemeral (debug)
+   * container on a pod, the API server's proxy to a node, pod or Service, or a pod created with an
+   * interactive container. @default - on, threshold 1
+   */
   readonly execIntoPod?: AuditDetectionSettings;
-  /** Requests as `system:anonymous` or from the `system:unauthenticated` group. @default - on, threshold 1 */
+  /** Requests as `system:anonymous`, from the `system:unauthenticated` group, or refused with 401, except the allowed health probes. @default - on, threshold 1 */
   readonly anonymousRequests?: AuditDetectionSettings;
   /** Bursts of 403 Forbidden from one principal (Contributor Insights, per principal). @default - on, threshold 20 per 5 minutes */
   readonly forbiddenBursts?: AuditDetectionSettings;
   /** Bindings created or changed to grant `cluster-admin` or name `system:masters`. @default - on, threshold 1 */
   readonly clusterAdminBindings?: AuditDetectionSettings;
-  /** `get`/`list`/`watch` of Secrets by a principal outside `secretReaders`. @default - on, threshold 1 */
+  /** `get`/`list`/`watch`/`update`/`patch` of Secrets by a principal outside `secretReaders`. @default - on, threshold 1 */
   readonly secretReads?: AuditDetectionSettings;
+  /** ClusterRoles or ClusterRoleBindings written or deleted by anyone but the control plane, EKS's add-on manager and the manifest applier. @default - on, threshold 1 */
+  readonly clusterRbacChanges?: AuditDetectionSettings;
+  /** Impersonation, CertificateSigningRequest approvals, and tokens minted for kube-system service accounts, outside the controllers that do so. @default - on, threshold 1 */
+  readonly credentialMinting?: AuditDetectionSettings;
+  /** Admission policies, their bindings or admission webhooks written or deleted, Namespace labels changed, NetworkPolicies deleted (the manifest applier excepted). @default - on, threshold 1 */
+  readonly guardRailChanges?: AuditDetectionSettings;
   /** Requests denied by the library's admission policy or by Pod Security Admission. @default - on, threshold 1 */
   readonly admissionDenials?: AuditDetectionSettings;
   /** Any request made with the break-glass admin role; only valid with a break-glass role. @default - on when there is a role, threshold 1, 1-minute period */
@@ -116,6 +127,15 @@ export interface AuditDetectionsProps extends AuditDetectionsOptions {
    * @default - no break-glass detection
    */
   readonly breakGlassRole?: iam.IRole;
+
+  /**
+   * The role that applies the stack's Kubernetes manifests (HardenedEksCluster passes its kubectl
+   * handler's): its sessions may write admission policies, Namespaces and cluster RBAC, and list
+   * Secrets when pruning, without an alarm. Named exactly, by its role sessions.
+   *
+   * @default - none: such changes by any principal raise the alarms
+   */
+  readonly manifestApplierRole?: iam.IRole;
 }
 
 /** What one detection looks for, for documentation and the report. */
@@ -130,11 +150,14 @@ interface DetectionSpec {
 }
 
 const DETECTIONS: readonly DetectionSpec[] = [
-  { key: 'execIntoPod', id: 'ExecIntoPod', alarmSuffix: 'exec-into-pod', threshold: 1, period: Duration.minutes(5), describe: 'Someone opened a shell, attached, port-forwarded or added a debug container to a pod (objectRef.subresource exec/attach/portforward/ephemeralcontainers).' },
-  { key: 'anonymousRequests', id: 'AnonymousRequests', alarmSuffix: 'anonymous-requests', threshold: 1, period: Duration.minutes(5), describe: 'The API server served a request as system:anonymous or system:unauthenticated.' },
+  { key: 'execIntoPod', id: 'ExecIntoPod', alarmSuffix: 'exec-into-pod', threshold: 1, period: Duration.minutes(5), describe: 'Someone opened a shell, attached, port-forwarded or added a debug container to a pod, went through the API server\'s proxy to a node, pod or Service, or created an interactive pod.' },
+  { key: 'anonymousRequests', id: 'AnonymousRequests', alarmSuffix: 'anonymous-requests', threshold: 1, period: Duration.minutes(5), describe: 'The API server saw a request as system:anonymous or system:unauthenticated, or refused one for lack of credentials (401), beyond the allowed health probes.' },
   { key: 'forbiddenBursts', id: 'ForbiddenBursts', alarmSuffix: 'forbidden-bursts', threshold: 20, period: Duration.minutes(5), describe: 'One principal received many 403 Forbidden responses: someone probing what a stolen credential may do.' },
   { key: 'clusterAdminBindings', id: 'ClusterAdminBindings', alarmSuffix: 'cluster-admin-bindings', threshold: 1, period: Duration.minutes(5), describe: 'A (Cluster)RoleBinding was created or changed to grant cluster-admin or name system:masters.' },
-  { key: 'secretReads', id: 'SecretReads', alarmSuffix: 'secret-reads', threshold: 1, period: Duration.minutes(5), describe: 'A principal outside the allow-list read, listed or watched Secrets.' },
+  { key: 'secretReads', id: 'SecretReads', alarmSuffix: 'secret-reads', threshold: 1, period: Duration.minutes(5), describe: 'A principal outside the allow-list read, listed, watched, updated or patched Secrets (the responses carry their contents).' },
+  { key: 'clusterRbacChanges', id: 'ClusterRbacChanges', alarmSuffix: 'cluster-rbac-changes', threshold: 1, period: Duration.minutes(5), describe: 'A ClusterRole or ClusterRoleBinding was written or deleted by someone other than the control plane, EKS\'s add-on manager or the manifest applier: a new or widened cluster-wide permission.' },
+  { key: 'credentialMinting', id: 'CredentialMinting', alarmSuffix: 'credential-minting', threshold: 1, period: Duration.minutes(5), describe: 'Someone impersonated another identity, approved a certificate signing request, or minted a token for a kube-system service account.' },
+  { key: 'guardRailChanges', id: 'GuardRailChanges', alarmSuffix: 'guard-rail-changes', threshold: 1, period: Duration.minutes(5), describe: 'An admission policy, its binding or an admission webhook was written or deleted, a Namespace\'s labels changed, or a NetworkPolicy was deleted, by someone other than the manifest applier.' },
   { key: 'admissionDenials', id: 'AdmissionDenials', alarmSuffix: 'admission-denials', threshold: 1, period: Duration.minutes(5), describe: 'The library\'s admission policy or Pod Security Admission denied a request: a workload tried something forbidden.' },
   { key: 'breakGlassUse', id: 'BreakGlassUse', alarmSuffix: 'break-glass-use', threshold: 1, period: Duration.minutes(1), describe: 'The break-glass admin role made a request to the cluster.' },
   { key: 'auditEventsStopped', id: 'AuditEventsStopped', alarmSuffix: 'events-stopped', threshold: 1, period: Duration.minutes(5), evaluationPeriods: 3, describe: 'Too few events reach the control-plane log group: control-plane logging was turned off, or the log group broke. A running cluster logs all the time.' },
@@ -174,13 +197,17 @@ export class AuditDetections extends Construct {
   public readonly tamperingRules: events.Rule[] = [];
 
   private readonly watchTampering: boolean;
+  private readonly applierSessions?: string;
   private readonly insightRuleNames: string[] = [];
 
   constructor(scope: Construct, id: string, props: AuditDetectionsProps) {
     super(scope, id);
     const problems = new PropProblems();
     checkAuditDetectionsOptions(problems, '', props, props.breakGlassRole !== undefined);
-    const secretPattern = secretReadPattern(props.secretReaders ?? DEFAULT_SECRET_READERS);
+    const applierSessions = props.manifestApplierRole
+      ? roleSessions(Aws.PARTITION, props.manifestApplierRole.env.account, props.manifestApplierRole.roleName) : undefined;
+    this.applierSessions = applierSessions;
+    const secretPattern = secretReadPattern([...(props.secretReaders ?? DEFAULT_SECRET_READERS), ...(applierSessions ? [applierSessions] : [])]);
     problems.throwIfAny(this.node.path);
 
     const stack = Stack.of(this);
@@ -342,6 +369,9 @@ export class AuditDetections extends Construct {
       case 'anonymousRequests': return anonymousRequestPattern();
       case 'clusterAdminBindings': return clusterAdminBindingPattern();
       case 'secretReads': return secretPattern;
+      case 'clusterRbacChanges': return clusterRbacChangePattern(this.applierSessions);
+      case 'credentialMinting': return credentialMintingPattern();
+      case 'guardRailChanges': return guardRailChangePattern(this.applierSessions);
       case 'admissionDenials': return admissionDenialPattern();
       // Audit events, not all log lines: turning off only the audit log type must be noticed too.
       case 'auditEventsStopped': return AUDIT_EVENTS_PATTERN;

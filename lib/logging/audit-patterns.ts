@@ -39,14 +39,76 @@ function anyOf(selector: string, values: readonly string[]): string {
   return values.map((v) => `${selector} = ${quote(v)}`).join(' || ');
 }
 
-/** `kubectl exec`, `attach`, `port-forward` and `debug` (ephemeral containers) into a pod. */
+/**
+ * A shell or a tunnel into a workload, by any door: `kubectl exec`, `attach`, `port-forward` and
+ * `debug` (ephemeral containers) on a pod; the API server's proxy to a node's kubelet
+ * (`nodes/<node>/proxy/exec/...`, `/run`, `/attach`), to a pod or to a Service; and a pod created
+ * with an interactive container (stdin or a TTY: `kubectl run -it`, `kubectl debug --copy-to`).
+ */
 export function execIntoPodPattern(): string {
-  return `{ ($.objectRef.resource = "pods") && (${anyOf('$.objectRef.subresource', ['exec', 'attach', 'portforward', 'ephemeralcontainers'])}) }`;
+  return `{ (($.objectRef.resource = "pods") && (${anyOf('$.objectRef.subresource', ['exec', 'attach', 'portforward', 'ephemeralcontainers'])})) ` +
+    `|| (($.objectRef.subresource = "proxy") && (${anyOf('$.objectRef.resource', ['nodes', 'pods', 'services'])})) ` +
+    '|| (($.objectRef.resource = "pods") && ($.verb = "create") && ($.objectRef.subresource NOT EXISTS) ' +
+    '&& ($.requestObject.spec.containers[*].stdin IS TRUE || $.requestObject.spec.containers[*].tty IS TRUE)) }';
 }
 
-/** Any request the API server attributed to an unauthenticated caller. */
+/**
+ * Any request the API server attributed to an unauthenticated caller, or refused for lack of
+ * credentials (401: on EKS 1.32 and later such events carry an empty `user`); not the anonymous
+ * health probes the API server allows (`/healthz`, `/livez`, `/readyz`).
+ */
 export function anonymousRequestPattern(): string {
-  return '{ ($.user.username = "system:anonymous") || ($.user.groups[*] = "system:unauthenticated") }';
+  return '{ (($.user.username = "system:anonymous") || ($.user.groups[*] = "system:unauthenticated") || ($.responseStatus.code = 401)) ' +
+    '&& ($.requestURI != "/healthz") && ($.requestURI != "/livez") && ($.requestURI != "/readyz") }';
+}
+
+/** The username EKS gives an IAM role's sessions: `arn:<partition>:sts::<account>:assumed-role/<role>/<session>`. */
+export function roleSessions(partition: string, account: string, roleName: string): string {
+  return `arn:${partition}:sts::${account}:assumed-role/${roleName}/*`;
+}
+
+/**
+ * Cluster-wide RBAC written: a ClusterRole or ClusterRoleBinding created, changed or deleted (a
+ * new `*` role, a role given `escalate`, `bind` or `impersonate`, an aggregated role that widens
+ * `admin` or `edit`, `admin` or `edit` bound cluster-wide). Left out by exact name: the API
+ * server's start-up reconciliation, the clusterrole-aggregation controller, EKS's add-on manager,
+ * and the library's manifest applier.
+ */
+export function clusterRbacChangePattern(applierSessions?: string): string {
+  return '{ ($.objectRef.resource = "clusterroles" || $.objectRef.resource = "clusterrolebindings") ' +
+    '&& ($.verb = "create" || $.verb = "update" || $.verb = "patch" || $.verb = "delete" || $.verb = "deletecollection") ' +
+    '&& ($.user.username != "system:apiserver") && ($.user.username != "system:serviceaccount:kube-system:clusterrole-aggregation-controller") ' +
+    `&& ($.user.username != "eks:addon-manager")${applierSessions ? ` && ($.user.username != ${quote(applierSessions)})` : ''} }`;
+}
+
+/**
+ * New credentials or identities: any impersonated request (the impersonator is in `user`, the
+ * target in `impersonatedUser`), a CertificateSigningRequest approved by anyone but the controllers
+ * that approve node certificates, and a token minted for a kube-system service account by anyone
+ * but a kubelet or kube-controller-manager.
+ */
+export function credentialMintingPattern(): string {
+  return '{ ($.impersonatedUser.username = "*") ' +
+    '|| (($.objectRef.resource = "certificatesigningrequests") && ($.objectRef.subresource = "approval") ' +
+    '&& ($.user.username != "system:kube-controller-manager") && ($.user.username != "system:serviceaccount:kube-system:certificate-controller") ' +
+    '&& ($.user.username != "eks:certificate-controller")) ' +
+    '|| (($.objectRef.resource = "serviceaccounts") && ($.objectRef.subresource = "token") && ($.objectRef.namespace = "kube-system") ' +
+    '&& ($.user.username != "system:node:*") && ($.user.username != "system:kube-controller-manager")) }';
+}
+
+/**
+ * The guard rails loosened: admission policies, their bindings or admission webhooks written or
+ * deleted; a Namespace's labels or annotations changed (Pod Security level, the library's
+ * admission settings); a NetworkPolicy deleted. The library's manifest applier and EKS's add-on
+ * manager are left out by exact name.
+ */
+export function guardRailChangePattern(applierSessions?: string): string {
+  const write = '($.verb = "create" || $.verb = "update" || $.verb = "patch" || $.verb = "delete" || $.verb = "deletecollection")';
+  return '{ (((' + anyOf('$.objectRef.resource', ['validatingadmissionpolicies', 'validatingadmissionpolicybindings',
+    'validatingwebhookconfigurations', 'mutatingwebhookconfigurations']) + `) && ${write}) ` +
+    '|| (($.objectRef.resource = "namespaces") && ($.verb = "update" || $.verb = "patch") && ($.objectRef.subresource NOT EXISTS)) ' +
+    '|| (($.objectRef.resource = "networkpolicies") && ($.verb = "delete" || $.verb = "deletecollection"))) ' +
+    `${applierSessions ? `&& ($.user.username != ${quote(applierSessions)}) ` : ''}&& ($.user.username != "eks:addon-manager") }`;
 }
 
 /** The field a forbidden-burst rule counts by: who made the request. */
@@ -86,12 +148,13 @@ export function clusterAdminBindingPattern(): string {
 }
 
 /**
- * `get`, `list` or `watch` of Secrets by a principal outside `allowed` (exact names, or prefixes
- * ending in `*`).
+ * Secret contents reaching a principal outside `allowed` (exact names, or prefixes ending in `*`):
+ * `get`, `list`, `watch`, and `update` and `patch`, whose responses carry the Secret too.
  */
 export function secretReadPattern(allowed: readonly string[]): string {
   const exclusions = allowed.map((a) => ` && $.user.username != ${quote(a)}`).join('');
-  return `{ ($.objectRef.resource = "secrets") && ($.verb = "get" || $.verb = "list" || $.verb = "watch")${exclusions} }`;
+  return '{ ($.objectRef.resource = "secrets") && ($.verb = "get" || $.verb = "list" || $.verb = "watch" || $.verb = "update" || $.verb = "patch")' +
+    `${exclusions} }`;
 }
 
 /**

@@ -28,12 +28,14 @@ describe('AuditDetections defaults', () => {
   test('one metric filter and one alarm per detection, named after the cluster; no break-glass alarm without a role', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties.AlarmName).sort();
     expect(alarms).toEqual([
-      'prod-audit-admission-denials', 'prod-audit-anonymous-requests', 'prod-audit-cluster-admin-bindings',
-      'prod-audit-events-stopped', 'prod-audit-exec-into-pod', 'prod-audit-forbidden-bursts', 'prod-audit-secret-reads',
+      'prod-audit-admission-denials', 'prod-audit-anonymous-requests', 'prod-audit-cluster-admin-bindings', 'prod-audit-cluster-rbac-changes',
+      'prod-audit-credential-minting', 'prod-audit-events-stopped', 'prod-audit-exec-into-pod', 'prod-audit-forbidden-bursts',
+      'prod-audit-guard-rail-changes', 'prod-audit-secret-reads',
     ]);
-    template.resourceCountIs('AWS::Logs::MetricFilter', 6);
+    template.resourceCountIs('AWS::Logs::MetricFilter', 9);
     expect(Object.keys(detections.alarms).sort()).toEqual([
-      'admissionDenials', 'anonymousRequests', 'auditEventsStopped', 'clusterAdminBindings', 'execIntoPod', 'forbiddenBursts', 'secretReads']);
+      'admissionDenials', 'anonymousRequests', 'auditEventsStopped', 'clusterAdminBindings', 'clusterRbacChanges', 'credentialMinting', 'execIntoPod',
+      'forbiddenBursts', 'guardRailChanges', 'secretReads']);
   });
 
   test('metric filters count 1 per matching event in the cluster\'s namespace', () => {
@@ -164,7 +166,7 @@ describe('AuditDetections options', () => {
 
   test('detections turn off one by one, each leaving a warning that names it', () => {
     const { template, stack, detections } = detect({ execIntoPod: { enabled: false }, forbiddenBursts: { enabled: false } });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
     template.resourceCountIs('AWS::CloudWatch::InsightRule', 0);
     expect(Object.keys(detections.alarms)).not.toContain('execIntoPod');
     expect(detections.disabled).toEqual(['execIntoPod', 'forbiddenBursts']);

@@ -19,6 +19,9 @@ const SAMPLES: Array<{ name: string; line: string }> = fs.readdirSync(SAMPLES_DI
     .map((line, i) => ({ name: `${f.replace(/\.json$/, '')}#${i}`, line })));
 
 const ACCOUNT = '111122223333';
+/** The name CloudFormation gives the kubectl handler's role, in these tests. */
+const APPLIER_ROLE = 'Patterns-ClusterKubectlHandlerRole-AbC123';
+const APPLIER = `arn:aws:sts::${ACCOUNT}:assumed-role/${APPLIER_ROLE}/1764151200000`;
 
 /**
  * An EKS-shaped audit event (audit.k8s.io/v1, IAM identity in user.extra), for what the Falco
@@ -124,6 +127,66 @@ const CRAFTED: Record<string, string> = {
   breakGlassOtherAccount: eksEvent({ verb: 'get', resource: 'nodes', username: 'arn:aws:sts::444455556666:assumed-role/BreakGlass/eve' }),
 };
 
+/** An event EKS writes for a request without valid credentials: 401, and an empty user. */
+function unauthenticated(requestURI: string, code = 401, user: object = {}): string {
+  return JSON.stringify({
+    kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'Metadata', auditID: 'a1', stage: 'ResponseComplete', requestURI, verb: 'get',
+    user, sourceIPs: ['203.0.113.9'], userAgent: 'curl/8.5.0', responseStatus: { metadata: {}, code },
+    requestReceivedTimestamp: '2026-11-26T10:00:00.000000Z', stageTimestamp: '2026-11-26T10:00:00.001000Z',
+  });
+}
+const anonymous = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
+const pod = (containers: object[]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers } });
+const withImpersonation = (line: string, impersonatedUser: object) => JSON.stringify({ ...JSON.parse(line), impersonatedUser });
+
+Object.assign(CRAFTED, {
+  // Exec by other doors.
+  nodeProxyExec: eksEvent({ verb: 'create', resource: 'nodes', subresource: 'proxy', name: 'ip-10-0-1-2.ec2.internal', namespace: '' }),
+  podProxy: eksEvent({ verb: 'get', resource: 'pods', subresource: 'proxy', name: 'api-7d9' }),
+  serviceProxy: eksEvent({ verb: 'get', resource: 'services', subresource: 'proxy', name: 'admin-ui' }),
+  interactiveRun: eksEvent({ verb: 'create', resource: 'pods', name: 'shell', requestObject: pod([{ name: 'shell', image: 'busybox', stdin: true, tty: true }]) }),
+  debugCopy: eksEvent({ verb: 'create', resource: 'pods', name: 'api-debug', requestObject: pod([{ name: 'api', image: 'api' }, { name: 'debugger', image: 'busybox', stdin: true }]) }),
+  ordinaryPod: eksEvent({ verb: 'create', resource: 'pods', name: 'web-1', username: 'system:serviceaccount:kube-system:replicaset-controller',
+    requestObject: pod([{ name: 'web', image: 'web', stdin: false }]) }),
+  // Anonymous, as EKS 1.32+ records it.
+  unauthorized401: unauthenticated('/api/v1/secrets'),
+  anonymousReadyz: unauthenticated('/readyz', 200, anonymous),
+  anonymousLivez: unauthenticated('/livez', 200, anonymous),
+  // Cluster-wide RBAC.
+  starClusterRole: eksEvent({ verb: 'create', resource: 'clusterroles', name: 'helper', namespace: '',
+    requestObject: { kind: 'ClusterRole', metadata: { name: 'helper' }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] } }),
+  aggregatedIntoEdit: eksEvent({ verb: 'create', resource: 'clusterroles', name: 'more-edit', namespace: '',
+    requestObject: { kind: 'ClusterRole', metadata: { name: 'more-edit', labels: { 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' } }, rules: [] } }),
+  escalateEditRole: eksEvent({ verb: 'patch', resource: 'clusterroles', name: 'edit', namespace: '' }),
+  adminBoundClusterWide: eksEvent({ verb: 'create', resource: 'clusterrolebindings', name: 'b', namespace: '',
+    requestObject: binding('ClusterRoleBinding', 'admin', [group('devs')]) }),
+  aggregationController: eksEvent({ verb: 'update', resource: 'clusterroles', name: 'edit', namespace: '', username: 'system:serviceaccount:kube-system:clusterrole-aggregation-controller' }),
+  addonManagerRole: eksEvent({ verb: 'create', resource: 'clusterroles', name: 'ebs-csi', namespace: '', username: 'eks:addon-manager' }),
+  applierClusterRole: eksEvent({ verb: 'patch', resource: 'clusterroles', name: 'x', namespace: '', username: APPLIER }),
+  // New credentials and identities.
+  impersonatingMasters: withImpersonation(eksEvent({ verb: 'get', resource: 'secrets', namespace: 'kube-system', name: 'x' }),
+    { username: 'system:admin', groups: ['system:masters'] }),
+  csrApprovedByHuman: eksEvent({ verb: 'update', resource: 'certificatesigningrequests', subresource: 'approval', name: 'csr-abc', namespace: '' }),
+  csrApprovedByEks: eksEvent({ verb: 'update', resource: 'certificatesigningrequests', subresource: 'approval', name: 'csr-node', namespace: '', username: 'eks:certificate-controller' }),
+  tokenForKubeSystem: eksEvent({ verb: 'create', resource: 'serviceaccounts', subresource: 'token', namespace: 'kube-system', name: 'generic-garbage-collector' }),
+  tokenByKubelet: eksEvent({ verb: 'create', resource: 'serviceaccounts', subresource: 'token', namespace: 'kube-system', name: 'coredns',
+    username: 'system:node:ip-10-0-1-2.ec2.internal', groups: ['system:nodes'] }),
+  tokenInTenantNamespace: eksEvent({ verb: 'create', resource: 'serviceaccounts', subresource: 'token', namespace: 'team-a', name: 'app' }),
+  // Guard rails.
+  admissionPolicyDeleted: eksEvent({ verb: 'delete', resource: 'validatingadmissionpolicies', name: ADMISSION_POLICY_NAME, namespace: '' }),
+  admissionBindingPatched: eksEvent({ verb: 'patch', resource: 'validatingadmissionpolicybindings', name: ADMISSION_POLICY_NAME, namespace: '' }),
+  webhookCreated: eksEvent({ verb: 'create', resource: 'mutatingwebhookconfigurations', name: 'sidecar', namespace: '' }),
+  namespaceRelabelled: eksEvent({ verb: 'patch', resource: 'namespaces', name: 'team-a', namespace: '' }),
+  namespaceFinalized: eksEvent({ verb: 'update', resource: 'namespaces', subresource: 'finalize', name: 'old', namespace: '',
+    username: 'system:serviceaccount:kube-system:namespace-controller' }),
+  networkPolicyDeleted: eksEvent({ verb: 'delete', resource: 'networkpolicies', name: 'default-deny' }),
+  networkPolicyCreated: eksEvent({ verb: 'create', resource: 'networkpolicies', name: 'allow-web' }),
+  applierUpdatesPolicy: eksEvent({ verb: 'patch', resource: 'validatingadmissionpolicies', name: ADMISSION_POLICY_NAME, namespace: '', username: APPLIER }),
+  // Secret contents by other verbs, and the applier's prune.
+  secretPatchByHuman: eksEvent({ verb: 'patch', resource: 'secrets', name: 'db-password' }),
+  applierListsSecrets: eksEvent({ verb: 'list', resource: 'secrets', username: APPLIER }),
+});
+
 const ALL = [...SAMPLES, ...Object.entries(CRAFTED).map(([name, line]) => ({ name, line }))];
 
 /** Resolves Fn::Join and pseudo parameters the way CloudFormation would in the test account. */
@@ -134,6 +197,8 @@ function resolve(value: any): string {
   if (value.Ref && pseudo[value.Ref]) { return pseudo[value.Ref]; }
   const logGroupName = value.Ref && template.toJSON().Resources[value.Ref]?.Properties?.LogGroupName;
   if (logGroupName) { return logGroupName; }
+  // A role's name, which CloudFormation generates: the kubectl handler's role is the manifest applier.
+  if (value.Ref && template.toJSON().Resources[value.Ref]?.Type === 'AWS::IAM::Role') { return APPLIER_ROLE; }
   throw new Error(`cannot resolve ${JSON.stringify(value)}`);
 }
 
@@ -159,15 +224,42 @@ describe('audit detections against Kubernetes audit events', () => {
   test('the samples and crafted events are all loaded', () => {
     expect(SAMPLES.length).toBe(52);
     expect(Object.keys(PATTERNS).sort()).toEqual(
-      ['AdmissionDenials', 'AnonymousRequests', 'AuditEventsStopped', 'BreakGlassUse', 'ClusterAdminBindings', 'ExecIntoPod', 'SecretReads']);
+      ['AdmissionDenials', 'AnonymousRequests', 'AuditEventsStopped', 'BreakGlassUse', 'ClusterAdminBindings', 'ClusterRbacChanges', 'CredentialMinting',
+        'ExecIntoPod', 'GuardRailChanges', 'SecretReads']);
   });
 
-  test('ExecIntoPod: exec, attach, port-forward and debug containers, allowed or denied; not logs or reads of pods', () => {
-    expect(matching(PATTERNS.ExecIntoPod)).toEqual(['attach_pod#0', 'debugContainer', 'execDenied', 'exec_pod#0', 'portForward']);
+  test('ExecIntoPod: exec, attach, port-forward and debug containers, the proxy to a node, pod or Service, interactive pods; not logs, reads or ordinary pods', () => {
+    expect(matching(PATTERNS.ExecIntoPod)).toEqual(['attach_pod#0', 'debugContainer', 'debugCopy', 'execDenied', 'exec_pod#0', 'interactiveRun',
+      'nodeProxyExec', 'podProxy', 'portForward', 'serviceProxy']);
   });
 
-  test('AnonymousRequests: system:anonymous, or the system:unauthenticated group', () => {
-    expect(matching(PATTERNS.AnonymousRequests)).toEqual(['anonymousDenied', 'anonymous_creates_namespace_foo#0', 'unauthenticatedGroupOnly']);
+  test('AnonymousRequests: system:anonymous, the system:unauthenticated group, or 401 with an empty user; not the allowed health probes', () => {
+    expect(matching(PATTERNS.AnonymousRequests)).toEqual(['anonymousDenied', 'anonymous_creates_namespace_foo#0', 'unauthenticatedGroupOnly', 'unauthorized401']);
+  });
+
+  test('ClusterRbacChanges: cluster-wide roles and bindings written or deleted; not by the API server, the aggregation controller, EKS\'s add-on manager or the applier', () => {
+    // Falco's traces: ClusterRoles with wildcard verbs or resources, exec and write privileges, an
+    // aggregator's role deleted, a node problem detector's role modified.
+    expect(matching(PATTERNS.ClusterRbacChanges)).toEqual(['adminBoundClusterWide', 'aggregatedIntoEdit', 'attach_cluster_admin_role#0', 'bindingAdminDeleted',
+      'bindingDeniedNoObjects', 'bindingToMasters', 'bindingTruncated', 'bindingUpdateAdmin', 'create_cluster_role_pod_exec#0',
+      'create_cluster_role_wildcard_resources#0', 'create_cluster_role_wildcard_verbs#0', 'create_cluster_role_write_privileges#0',
+      'create_clusterrole#0', 'create_clusterrolebinding#0', 'delete_cluster_role_kube_aggregator#0', 'delete_clusterrole#0',
+      'delete_clusterrolebinding#0', 'escalateEditRole', 'modify_cluster_role_node_problem_detector#0', 'starClusterRole']);
+    for (const quiet of ['aggregationController', 'addonManagerRole', 'applierClusterRole', 'apiserverReconcile', 'roleBindingPatchAdmin', 'bindingView']) {
+      expect(matching(PATTERNS.ClusterRbacChanges)).not.toContain(quiet);
+    }
+  });
+
+  test('CredentialMinting: impersonation, CSR approval by a person, tokens for kube-system accounts; not kubelets, EKS\'s approver or tenant tokens', () => {
+    expect(matching(PATTERNS.CredentialMinting)).toEqual(['csrApprovedByHuman', 'impersonatingMasters', 'tokenForKubeSystem']);
+  });
+
+  test('GuardRailChanges: admission policies, bindings and webhooks written, Namespaces relabelled, NetworkPolicies deleted; not by the applier, not finalizers or new policies', () => {
+    expect(matching(PATTERNS.GuardRailChanges)).toEqual(['admissionBindingPatched', 'admissionPolicyDeleted', 'namespaceRelabelled',
+      'networkPolicyDeleted', 'webhookCreated']);
+    for (const quiet of ['applierUpdatesPolicy', 'namespaceFinalized', 'networkPolicyCreated']) {
+      expect(matching(PATTERNS.GuardRailChanges)).not.toContain(quiet);
+    }
   });
 
   test('ClusterAdminBindings: grants of cluster-admin or system:masters by create, update or patch, or a successful write whose objects were dropped; not the API server\'s reconciliation', () => {
@@ -175,7 +267,10 @@ describe('audit detections against Kubernetes audit events', () => {
   });
 
   test('SecretReads: get, list and watch by principals outside the allow-list', () => {
-    expect(matching(PATTERNS.SecretReads)).toEqual(['forbiddenList', 'secretGetByHuman', 'secretListByKubeSystemAddon', 'secretListByWorkload', 'secretWatchByWorkload']);
+    expect(matching(PATTERNS.SecretReads)).toEqual(['forbiddenList', 'impersonatingMasters', 'secretGetByHuman', 'secretListByKubeSystemAddon', 'secretListByWorkload',
+      'secretPatchByHuman', 'secretWatchByWorkload']);
+    // The manifest applier lists Secrets when it prunes; its sessions are named exactly.
+    expect(matching(PATTERNS.SecretReads)).not.toContain('applierListsSecrets');
   });
 
   test('SecretReads: a custom allow-list replaces the default', () => {

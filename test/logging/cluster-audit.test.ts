@@ -20,9 +20,9 @@ describe('HardenedEksCluster audit evidence', () => {
     });
 
     test('alarms on the audit log, including a stalled delivery, all to one topic', () => {
-      expect(Object.keys(cluster.auditDetections.alarms)).toHaveLength(7);
+      expect(Object.keys(cluster.auditDetections.alarms)).toHaveLength(10);
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as any[];
-      expect(alarms).toHaveLength(8);
+      expect(alarms).toHaveLength(11);
       const topic = stack.resolve((cluster.auditDetections.alarmTopic as any).topicArn);
       for (const alarm of alarms) { expect(alarm.Properties.AlarmActions).toEqual([topic]); }
     });
@@ -45,7 +45,7 @@ describe('HardenedEksCluster audit evidence', () => {
         cluster.auditDetections.topicKey!, cluster.auditLog!.accessLogsKey!];
       expect(detail('aws.kms').resources.ARN).toEqual(keys.map((k) => stack.resolve(k.keyArn)));
       expect(detail('aws.firehose').requestParameters.deliveryStreamName).toEqual([ref(cluster.auditLog!.deliveryStream!)]);
-      expect(detail('aws.cloudwatch').requestParameters.alarmNames).toHaveLength(8);
+      expect(detail('aws.cloudwatch').requestParameters.alarmNames).toHaveLength(11);
       expect(detail('aws.sns').requestParameters.topicArn).toEqual([stack.resolve(cluster.auditDetections.alarmTopic.topicArn)]);
       // Account-wide: trails and CloudWatch Logs account policies; and the rules watch each other.
       expect(rules.find((p) => p.source.includes('aws.cloudtrail')).detail.eventName).toContain('StopLogging');
