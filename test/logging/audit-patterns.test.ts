@@ -316,6 +316,37 @@ describe('audit detections against Kubernetes audit events', () => {
     expect(matchesFilterPattern(SUBSCRIPTION, 'time="2026-11-26T10:00:00Z" level=info msg="access granted" arn="arn:aws:iam::1:role/x"')).toBe(false);
   });
 
+  test('a day of ordinary cluster life stays quiet: controllers, scheduler, kubelets, EKS, CoreDNS, kube-proxy, the library\'s applier, a developer deploying', () => {
+    const sa = (ns: string, name: string) => `system:serviceaccount:${ns}:${name}`;
+    const benign = [
+      eksEvent({ verb: 'create', resource: 'pods', subresource: 'binding', name: 'web-1', username: 'system:kube-scheduler' }),
+      eksEvent({ verb: 'create', resource: 'pods', name: 'web-1', username: sa('kube-system', 'replicaset-controller'),
+        requestObject: pod([{ name: 'web', image: 'web' }]) }),
+      eksEvent({ verb: 'patch', resource: 'pods', subresource: 'status', name: 'web-1', username: 'system:node:ip-10-0-1-2.ec2.internal', groups: ['system:nodes'] }),
+      eksEvent({ verb: 'get', resource: 'secrets', name: 'web-tls', username: 'system:node:ip-10-0-1-2.ec2.internal', groups: ['system:nodes'] }),
+      eksEvent({ verb: 'create', resource: 'serviceaccounts', subresource: 'token', name: 'web', username: 'system:node:ip-10-0-1-2.ec2.internal' }),
+      eksEvent({ verb: 'watch', resource: 'endpointslices', namespace: '', username: sa('kube-system', 'coredns') }),
+      eksEvent({ verb: 'watch', resource: 'services', namespace: '', username: 'system:serviceaccount:kube-system:kube-proxy' }),
+      eksEvent({ verb: 'update', resource: 'leases', namespace: 'kube-system', name: 'kube-controller-manager', username: 'system:kube-controller-manager' }),
+      eksEvent({ verb: 'patch', resource: 'daemonsets', namespace: 'kube-system', name: 'aws-node', username: 'eks:addon-manager' }),
+      eksEvent({ verb: 'create', resource: 'namespaces', name: 'team-a', namespace: '', username: APPLIER }),
+      eksEvent({ verb: 'patch', resource: 'namespaces', name: 'team-a', namespace: '', username: APPLIER }),
+      eksEvent({ verb: 'patch', resource: 'networkpolicies', name: 'default-deny', username: APPLIER }),
+      eksEvent({ verb: 'patch', resource: 'validatingadmissionpolicies', name: ADMISSION_POLICY_NAME, namespace: '', username: APPLIER }),
+      eksEvent({ verb: 'list', resource: 'secrets', username: APPLIER }),
+      eksEvent({ verb: 'create', resource: 'deployments', name: 'web' }),
+      eksEvent({ verb: 'create', resource: 'services', name: 'web' }),
+      eksEvent({ verb: 'create', resource: 'rolebindings', name: 'ci', requestObject: binding('RoleBinding', 'edit', [group('ci')]) }),
+      eksEvent({ verb: 'get', resource: 'pods', subresource: 'log', name: 'web-1' }),
+      unauthenticated('/readyz', 200, anonymous),
+    ];
+    const alarming = Object.entries(PATTERNS).filter(([name]) => name !== 'AuditEventsStopped');
+    for (const line of benign) {
+      expect({ event: JSON.parse(line).objectRef ?? JSON.parse(line).requestURI, matched: alarming.filter(([, p]) => matchesFilterPattern(p, line)).map(([n]) => n) })
+        .toEqual({ event: JSON.parse(line).objectRef ?? JSON.parse(line).requestURI, matched: [] });
+    }
+  });
+
   test('every pattern stays inside CloudWatch quotas: 1024 characters, 2 regexes, 3 wildcard selectors', () => {
     for (const pattern of [...Object.values(PATTERNS), SUBSCRIPTION]) {
       expect(pattern.length).toBeLessThanOrEqual(MAX_FILTER_PATTERN_LENGTH);
