@@ -45,7 +45,7 @@ export class ClusterNetwork {
    * nodes, add-ons and kubectl provider call, plus an S3 gateway endpoint. A VPC you bring must
    * then have isolated subnets only. Images must come from ECR in this region.
    *
-   * @param options endpoints to add for your workloads
+   * @param options endpoints to add for your workloads, or none of the library's for a VPC that has its own
    */
   public static isolated(options: IsolatedNetworkOptions = {}): ClusterNetwork {
     return new ClusterNetwork(true, [...(options.additionalInterfaceEndpoints ?? [])], options.createEndpoints !== false);
@@ -75,7 +75,7 @@ export class ClusterNetwork {
  * - `EcrApi`, `EcrDocker`: image pulls by the nodes (add-on images live in AWS-owned ECR
  *   registries of the region), Helm charts from ECR by the kubectl handler;
  * - `Sts`: IRSA (`AssumeRoleWithWebIdentity`);
- * - `Logs`: the kubectl provider's log group, and workloads that log to CloudWatch;
+ * - `Logs`: workloads that log to CloudWatch (Lambda ships the kubectl provider's logs outside the VPC);
  * - `Eks`: the kubectl handler's `eks:DescribeCluster`, node bootstrap;
  * - `EksAuth`: the Pod Identity agent (`AssumeRoleForPodIdentity`);
  * - `ElasticLoadBalancing`: load balancer controllers;

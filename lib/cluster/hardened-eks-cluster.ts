@@ -336,6 +336,12 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
   /** GuardDuty EKS Protection, when `guardDuty` is set. */
   public readonly guardDuty?: GuardDutyEksProtection;
 
+  /**
+   * The security group of the kubectl provider's functions (HTTPS out only). VPC endpoints of your
+   * own (`ClusterNetwork.isolated({ createEndpoints: false })`) must admit it on 443.
+   */
+  public readonly kubectlSecurityGroup: ec2.ISecurityGroup;
+
   /** The VPC endpoints, when the network is isolated. */
   private readonly endpoints?: IsolatedEndpoints;
 
@@ -411,6 +417,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
       description: `kubectl handler of EKS cluster ${clusterName}: HTTPS out only`,
     });
     kubectlSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'The cluster endpoint and AWS APIs (eks:DescribeCluster, ECR) over HTTPS');
+    this.kubectlSecurityGroup = kubectlSecurityGroup;
 
     const kubectlHandlerRole = createKubectlHandlerRole(this, clusterName);
 
@@ -544,9 +551,11 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
         // Without its key the topic cannot deliver a single alarm.
         ...(this.auditDetections.topicKey ? [this.auditDetections.topicKey.keyArn] : []),
         ...(shipping?.accessLogsKey ? [shipping.accessLogsKey.keyArn] : []),
+        kubectlProvider.logKey.keyArn,
       ],
       // The kubectl handler is cluster admin: new code there is a new admin.
       functionNames: [kubectlProvider.handler.functionName, kubectlProvider.onEvent.functionName],
+      functionRoleArns: [kubectlHandlerRole.roleArn],
       deliveryRoleArns: shipping?.deliveryRole ? [shipping.deliveryRole.roleArn] : [],
       deliveryStreamNames: shipping?.deliveryStream ? [shipping.deliveryStream.ref] : [],
       alarmNames: shipping?.deliveryAlarm ? [shipping.deliveryAlarm.alarmName] : [],

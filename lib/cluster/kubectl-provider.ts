@@ -1,5 +1,7 @@
+import { Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -17,8 +19,8 @@ import { createEncryptedLogGroup } from '../logging/encrypted-log-group';
  * - the handler runs on a role of the library's, passed to aws-eks-v2 without policy updates, so
  *   nothing else can add to it;
  * - both functions' permissions are customer managed policies naming what they use: their ENIs in
- *   the VPC and their one log group (both), `eks:DescribeCluster` on this cluster and ECR pulls for
- *   Helm charts (handler), invoking the handler (onEvent);
+ *   the VPC and their one log group (both), `eks:DescribeCluster` on this cluster and pulls of Helm
+ *   charts from this account's ECR repositories (handler), invoking the handler (onEvent);
  * - both log into one log group of the stack, encrypted with its own key, with the control-plane
  *   logs' retention, retained.
  */
@@ -44,6 +46,7 @@ export interface KubectlProviderParts {
   readonly executionPolicy: iam.ManagedPolicy;
   readonly handlerPolicy: iam.ManagedPolicy;
   readonly logGroup: logs.LogGroup;
+  readonly logKey: kms.IKey;
 }
 
 /**
@@ -56,7 +59,7 @@ export function hardenKubectlProvider(scope: Construct, cluster: eks.Cluster, op
   const onEvent = provider.node.findChild('Provider').node.findChild('framework-onEvent') as lambda.Function;
   const onEventRole = onEvent.role as iam.Role;
 
-  const { logGroup } = createEncryptedLogGroup(scope, {
+  const { logGroup, key: logKey } = createEncryptedLogGroup(scope, {
     keyId: 'KubectlLogKey',
     logGroupId: 'KubectlLogGroup',
     logGroupName: `/aws/lambda/${options.clusterName}-kubectl-provider`,
@@ -91,11 +94,15 @@ export function hardenKubectlProvider(scope: Construct, cluster: eks.Cluster, op
     statements: [
       new iam.PolicyStatement({ sid: 'KubeconfigOfThisCluster', actions: ['eks:DescribeCluster'], resources: [cluster.clusterArn] }),
       new iam.PolicyStatement({
-        sid: 'HelmChartsFromEcr',
-        // Registry logins are not resource-scoped; pulls follow the chart a manifest names.
-        actions: ['ecr:GetAuthorizationToken', 'ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage',
-          'ecr-public:GetAuthorizationToken', 'sts:GetServiceBearerToken'],
+        sid: 'RegistryLogins',
+        // Registry logins are not resource-scoped.
+        actions: ['ecr:GetAuthorizationToken', 'ecr-public:GetAuthorizationToken', 'sts:GetServiceBearerToken'],
         resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'HelmChartsFromThisAccountsEcr',
+        actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+        resources: [Stack.of(scope).formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' })],
       }),
     ],
   });
@@ -120,5 +127,5 @@ export function hardenKubectlProvider(scope: Construct, cluster: eks.Cluster, op
   // aws-eks-v2 adds an ECR Public policy to the handler's role under a partition condition; the
   // role takes no policy from it, and an unused condition is a template warning.
   options.handlerRole.node.scope!.node.tryRemoveChild('HasEcrPublic');
-  return { handler, onEvent, executionPolicy, handlerPolicy, logGroup };
+  return { handler, onEvent, executionPolicy, handlerPolicy, logGroup, logKey };
 }

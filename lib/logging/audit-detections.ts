@@ -88,10 +88,12 @@ export interface AuditDetectionsOptions {
    */
   readonly auditEventsStopped?: AuditDetectionSettings;
   /**
-   * CloudTrail records of API calls that switch off or destroy the evidence (log group, its filters
-   * and retention, the cluster's logging, the archive buckets' policies and lifecycle, the keys,
-   * the delivery stream, these alarms), matched by EventBridge rules. Needs a CloudTrail trail
-   * recording management events in the account. Only `enabled` applies.
+   * CloudTrail records of API calls that switch off or destroy the evidence, or open a way around
+   * it (log groups, their filters and retention, the cluster's logging, access entries, add-ons
+   * and identity providers, the archive buckets, the keys, the delivery stream and its role, the
+   * alarms, the topic and its subscriptions, the kubectl provider's functions and role, trails,
+   * and these rules themselves), matched by EventBridge rules. Needs a CloudTrail trail recording
+   * management events in the account. Only `enabled` applies.
    * @default - on
    */
   readonly evidenceTampering?: AuditDetectionSettings;

@@ -13,9 +13,9 @@
 export interface EvidenceResources {
   /** Log groups (their filters, retention, key, data protection, existence). @default - none */
   readonly logGroupNames?: string[];
-  /** EKS clusters (logging configuration, access entries and policies, existence). @default - none */
+  /** EKS clusters (logging configuration, access entries and policies, add-ons, identity providers, existence). @default - none */
   readonly clusterNames?: string[];
-  /** S3 buckets of this account (policy, lifecycle, versioning, encryption, logging, Object Lock). @default - none */
+  /** S3 buckets of this account (policy, lifecycle, versioning, encryption, logging, Object Lock, replication, notifications, public access block). @default - none */
   readonly bucketNames?: string[];
   /** KMS keys (disabling, deletion, key policy, rotation). @default - none */
   readonly keyArns?: string[];
@@ -31,6 +31,8 @@ export interface EvidenceResources {
   readonly functionNames?: string[];
   /** Roles only the archive's delivery stream may use: any stream created or pointed at one of them is reported. @default - none */
   readonly deliveryRoleArns?: string[];
+  /** Roles only the watched functions may run as (the kubectl handler's is cluster admin): any Lambda function created or reconfigured to run as one is reported. @default - none */
+  readonly functionRoleArns?: string[];
   /**
    * Also watch account-wide switches: CloudTrail trails stopped, deleted or narrowed, and CloudWatch
    * Logs account policies (data protection, subscription filters) put or deleted.
@@ -61,6 +63,7 @@ export const TAMPERING_EVENTS = {
   functions: ['UpdateFunctionCode20150331v2', 'UpdateFunctionConfiguration20150331v2', 'DeleteFunction20150331', 'AddPermission20150331v2',
     'PutFunctionConcurrency20171031'],
   streamsWithRole: ['CreateDeliveryStream', 'UpdateDestination'],
+  functionsWithRole: ['CreateFunction20150331', 'UpdateFunctionConfiguration20150331v2'],
   accountWide: ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutAccountPolicy', 'DeleteAccountPolicy'],
   rules: ['DisableRule', 'DeleteRule', 'PutRule', 'RemoveTargets', 'PutTargets'],
 } as const;
@@ -100,6 +103,10 @@ export function tamperingPatterns(r: EvidenceResources): Record<string, object> 
   if (r.functionNames && r.functionNames.length > 0) {
     patterns.Functions = pattern(['aws.lambda'], TAMPERING_EVENTS.functions,
       { requestParameters: { functionName: r.functionNames.flatMap((name) => [name, { suffix: `:function:${name}` }]) } });
+  }
+  // A second function running as the kubectl handler's role would be cluster admin too.
+  if (r.functionRoleArns && r.functionRoleArns.length > 0) {
+    patterns.FunctionsWithRole = pattern(['aws.lambda'], TAMPERING_EVENTS.functionsWithRole, { requestParameters: { role: [...r.functionRoleArns] } });
   }
   // The delivery role trusts Firehose of this account: a second stream using it could write into
   // the archive as the real one does.

@@ -57,8 +57,9 @@ export function clusterPlumbingAcknowledgements(cluster: eks.Cluster, kubectl: K
     'Lambda creates and deletes the network interfaces of the kubectl provider\'s functions in the VPC with these permissions; ' +
     'EC2 authorizes DescribeNetworkInterfaces and DescribeSubnets only on all resources.');
   add(kubectl.handlerPolicy, ['AwsSolutions-IAM5[Resource::*]'],
-    'ECR registry logins (ecr:GetAuthorizationToken, ecr-public and sts:GetServiceBearerToken) are not resource-scoped, and the ' +
-    'handler pulls whichever Helm chart a manifest of the app names; the handler is cluster admin already.');
+    'ECR registry logins (ecr:GetAuthorizationToken, ecr-public:GetAuthorizationToken, sts:GetServiceBearerToken) are not resource-scoped.');
+  add(kubectl.handlerPolicy, ['AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/*]'],
+    'The handler pulls whichever Helm chart (an OCI artifact) a manifest of the app names, from this account\'s ECR in this region only.');
   const plumbing = 'aws-eks-v2 creates this kubectl provider function; the library owns its role, policies and log group, not its settings.';
   add(kubectl.handler, ['AwsSolutions-L1'],
     `${plumbing} Its Python runtime is chosen by aws-cdk-lib (the newest it knows) and moves with aws-cdk-lib upgrades.`);

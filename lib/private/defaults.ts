@@ -136,7 +136,7 @@ export const NAMESPACE_DEFAULTS = {
 };
 
 /** Namespaces per cluster stack above which the template nears CloudFormation's 1 MB limit (measured by npm run bench). */
-export const MANY_NAMESPACES = 75;
+export const MANY_NAMESPACES = 70;
 
 /** Defaults of AuditLogShipping. */
 export const AUDIT_LOG_DEFAULTS = {

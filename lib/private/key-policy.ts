@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
  * The account's part of every key policy the library writes.
  *
  * aws-cdk-lib's default key policy gives the account root `kms:*`, which lets any principal of the
- * account that IAM allows create grants on the key for anyone (CT.KMS.PR.2). Instead:
+ * account that IAM allows create grants on the key for anyone (AWS Control Tower CT.KMS.PR.3). Instead:
  *
  * - the account administers the key and uses it through IAM, with every action named except
  *   `kms:CreateGrant` (so an administrator can always repair the key policy, and the roles the

@@ -42,7 +42,7 @@ describe('HardenedEksCluster audit evidence', () => {
       expect(detail('aws.eks').requestParameters.name).toEqual([cluster.clusterName]);
       expect(detail('aws.s3').requestParameters.bucketName).toEqual([ref(cluster.auditLog!.bucket!), ref(cluster.auditLog!.accessLogsBucket!)]);
       const keys = [cluster.node.findChild('ControlPlaneLogKey') as any, cluster.secretsKey, cluster.auditLog!.bucketKey!, cluster.auditLog!.streamKey!,
-        cluster.auditDetections.topicKey!, cluster.auditLog!.accessLogsKey!];
+        cluster.auditDetections.topicKey!, cluster.auditLog!.accessLogsKey!, cluster.node.findChild('KubectlLogKey') as any];
       expect(detail('aws.kms').resources.ARN).toEqual(keys.map((k) => stack.resolve(k.keyArn)));
       expect(detail('aws.firehose').requestParameters.deliveryStreamName).toEqual([ref(cluster.auditLog!.deliveryStream!)]);
       expect(detail('aws.cloudwatch').requestParameters.alarmNames).toHaveLength(11);
@@ -51,6 +51,9 @@ describe('HardenedEksCluster audit evidence', () => {
       expect(rules.find((p) => p.source.includes('aws.cloudtrail')).detail.eventName).toContain('StopLogging');
       // The kubectl handler and the framework function; streams that would reuse the delivery role.
       expect(detail('aws.lambda').requestParameters.functionName).toHaveLength(4);
+      // And any function created or reconfigured to run as the kubectl handler's role (cluster admin).
+      expect(rules.find((p) => p.source[0] === 'aws.lambda' && p.detail.requestParameters.role).detail.requestParameters.role)
+        .toEqual([stack.resolve((cluster.node.findChild('KubectlHandlerRole') as any).roleArn)]);
       expect(detail('aws.firehose').requestParameters).toBeDefined();
       expect(rules.filter((p) => p.source[0] === 'aws.firehose')).toHaveLength(2);
       expect(detail('aws.events').$or[0].requestParameters.name).toEqual([{ prefix: expect.stringMatching(/-$/) }]);
@@ -118,7 +121,7 @@ describe('HardenedEksCluster audit evidence', () => {
     template.resourceCountIs('AWS::S3::Bucket', 0);
     const sources = Object.values(template.findResources('AWS::Events::Rule')).map((r: any) => r.Properties.EventPattern.source[0]).sort();
     expect(sources).toEqual(['aws.cloudtrail', 'aws.cloudwatch', 'aws.cloudwatch', 'aws.cloudwatch', 'aws.eks', 'aws.events', 'aws.events', 'aws.kms',
-      'aws.lambda', 'aws.logs', 'aws.logs', 'aws.sns', 'aws.sns']);
+      'aws.lambda', 'aws.lambda', 'aws.logs', 'aws.logs', 'aws.sns', 'aws.sns']);
   });
 
   describe('bad input is refused with the prop path', () => {

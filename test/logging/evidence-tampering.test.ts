@@ -18,6 +18,7 @@ const RESOURCES = {
   topicArns: ['arn:aws:sns:eu-west-1:111122223333:prod-audit-alarms'],
   functionNames: ['prod-kubectl-handler'],
   deliveryRoleArns: ['arn:aws:iam::111122223333:role/eks-audit-delivery-abc'],
+  functionRoleArns: ['arn:aws:iam::111122223333:role/prod-kubectl-handler'],
   accountWide: true,
 };
 
@@ -40,7 +41,7 @@ describe('evidence tampering patterns', () => {
 
   test('one pattern per watched service', () => {
     expect(Object.keys(patterns)).toEqual(['Logs', 'LogsByIdentifier', 'Cluster', 'Buckets', 'Keys', 'Stream', 'Alarms', 'AlarmChanges', 'InsightRules', 'Topic',
-      'TopicSubscriptions', 'Functions', 'StreamsWithDeliveryRole', 'AccountWide']);
+      'TopicSubscriptions', 'Functions', 'FunctionsWithRole', 'StreamsWithDeliveryRole', 'AccountWide']);
   });
 
   test('match the calls that switch off or destroy our evidence', () => {
@@ -97,6 +98,13 @@ describe('evidence tampering patterns', () => {
     expect(matched(apiCall('lambda', 'GetFunction20150331v2', { functionName: 'prod-kubectl-handler' }))).toEqual([]);
   });
 
+  test('a new function, or another one reconfigured, running as the kubectl handler\'s role', () => {
+    const role = 'arn:aws:iam::111122223333:role/prod-kubectl-handler';
+    expect(matched(apiCall('lambda', 'CreateFunction20150331', { functionName: 'backdoor', role, runtime: 'python3.13' }))).toEqual(['FunctionsWithRole']);
+    expect(matched(apiCall('lambda', 'UpdateFunctionConfiguration20150331v2', { functionName: 'other', role }))).toEqual(['FunctionsWithRole']);
+    expect(matched(apiCall('lambda', 'CreateFunction20150331', { functionName: 'app', role: 'arn:aws:iam::111122223333:role/app' }))).toEqual([]);
+  });
+
   test('a second delivery stream, or another stream repointed, using the archive\'s delivery role', () => {
     const role = 'arn:aws:iam::111122223333:role/eks-audit-delivery-abc';
     expect(matched(apiCall('firehose', 'CreateDeliveryStream', { deliveryStreamName: 'forger', extendedS3DestinationConfiguration: { roleARN: role, bucketARN: 'arn:aws:s3:::prod-audit-archive' } }))).toEqual(['StreamsWithDeliveryRole']);
@@ -118,6 +126,7 @@ describe('evidence tampering patterns', () => {
       clusterNames: [cluster],
       functionNames: ['f'.repeat(64), 'g'.repeat(64)],
       deliveryRoleArns: [`arn:aws-us-gov:iam::111122223333:role/${'r'.repeat(64)}`],
+      functionRoleArns: [`arn:aws-us-gov:iam::111122223333:role/${'k'.repeat(64)}`],
       bucketNames: ['x'.repeat(63), 'y'.repeat(63)],
       keyArns: Array.from({ length: 7 }, (_, i) => `arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/${i}${'0'.repeat(35)}`),
       deliveryStreamNames: ['d'.repeat(64)],
@@ -126,7 +135,7 @@ describe('evidence tampering patterns', () => {
       topicArns: [`arn:aws-us-gov:sns:us-gov-west-1:111122223333:${'t'.repeat(100)}`],
       accountWide: true,
     });
-    expect(Object.keys(long)).toHaveLength(14);
+    expect(Object.keys(long)).toHaveLength(15);
     for (const p of [...Object.values(long), rulesPattern('r'.repeat(39))]) {
       expect(JSON.stringify(p).length).toBeLessThanOrEqual(2048);
     }
@@ -164,10 +173,10 @@ describe('AuditDetections.watchEvidence', () => {
 
   test('one rule per service, each notifying the topic, which EventBridge rules of this account may publish to', () => {
     const { rules, template, detections } = detect();
-    // 14 per kind of resource, and the two that watch each other.
-    expect(rules).toHaveLength(16);
+    // 15 per kind of resource, and the two that watch each other.
+    expect(rules).toHaveLength(17);
     expect(detections.tamperingRules).toEqual(rules);
-    template.resourceCountIs('AWS::Events::Rule', 16);
+    template.resourceCountIs('AWS::Events::Rule', 17);
     // Every rule carries one prefix, and the last two watch every rule with it, each other included.
     const json = template.toJSON().Resources as Record<string, any>;
     const names = rules.map((r) => json[Stack.of(r).getLogicalId(r.node.defaultChild as any)].Properties.Name as string);

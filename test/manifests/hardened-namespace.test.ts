@@ -285,10 +285,10 @@ describe('HardenedEksCluster.addNamespace', () => {
     }
   });
 
-  test('75 namespaces, the most the warning allows, fit in a 1 MB template as CDK writes it, without the warning; the 76th warns', () => {
+  test('70 namespaces, the most the warning allows, fit in a 1 MB template as CDK writes it, without the warning; the 71st warns', () => {
     const manyWarnings = (cluster: HardenedEksCluster) => cluster.node.metadata
       .filter((m) => m.type === 'aws:cdk:warning' && String(m.data).includes(WARNINGS.manyNamespaces)).length;
-    expect(MANY_NAMESPACES).toBe(75);
+    expect(MANY_NAMESPACES).toBe(70);
     const stack = new Stack(fastApp(), 'Test');
     const cluster = new HardenedEksCluster(stack, 'Cluster');
     for (let i = 0; i < MANY_NAMESPACES; i++) { cluster.addNamespace(`tenant-${i}`); }
