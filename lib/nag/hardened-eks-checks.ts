@@ -17,6 +17,7 @@ import { manifestImages } from './rules/manifest-images';
 import { manifestNamespacePodSecurity } from './rules/manifest-namespace-pod-security';
 import { manifestPodSecurity } from './rules/manifest-pod-security';
 import { manifestRbac } from './rules/manifest-rbac';
+import { manifestScheduling } from './rules/manifest-scheduling';
 import { manifestServiceAccountAutomount } from './rules/manifest-service-account-automount';
 import { manifestStorageClass } from './rules/manifest-storage-class';
 import { manifestUnreadable } from './rules/manifest-unreadable';
@@ -53,6 +54,7 @@ export const HARDENED_EKS_RULES: readonly HardenedEksRule[] = [
   accessEntryClusterAdmin,
   manifestUnreadable,
   manifestPodSecurity,
+  manifestScheduling,
   manifestImages,
   manifestDefaultNamespace,
   manifestNamespacePodSecurity,

@@ -289,3 +289,45 @@ test('an SELinux level is a finding at pod and container level, as in the admiss
     'HardenedEks-ManifestPodSecurity[SELinux::Deployment/team-a/worker/api]',
   ]);
 });
+
+describe('HardenedEks-ManifestScheduling', () => {
+  const withSpec = (name: string, extra: Record<string, unknown>) => {
+    const d = goodDeployment();
+    d.metadata.name = name;
+    Object.assign(d.spec.template.spec, extra);
+    return d;
+  };
+  const scheduling = (app: App) => findings(app).filter((f) => f.includes('ManifestScheduling'));
+
+  test('a pinned node, a system priority and a toleration of every taint are findings, naming the object', () => {
+    const { app } = build(
+      withSpec('pinned', { nodeName: 'ip-10-0-1-2.ec2.internal' }),
+      withSpec('vip', { priorityClassName: 'system-node-critical' }),
+      withSpec('anywhere', { tolerations: [{ operator: 'Exists' }] }),
+      withSpec('anywhere-empty-key', { tolerations: [{ key: '', operator: 'Exists', effect: 'NoSchedule' }] }),
+    );
+    expect(scheduling(app).sort()).toEqual([
+      'HardenedEks-ManifestScheduling[NodeName::Deployment/team-a/pinned]',
+      'HardenedEks-ManifestScheduling[SystemPriority::Deployment/team-a/vip]',
+      'HardenedEks-ManifestScheduling[TolerateEverything::Deployment/team-a/anywhere-empty-key]',
+      'HardenedEks-ManifestScheduling[TolerateEverything::Deployment/team-a/anywhere]',
+    ].sort());
+  });
+
+  test('a toleration of a named taint, an ordinary priority class and no node name are fine', () => {
+    const { app } = build(withSpec('gpu', {
+      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+      priorityClassName: 'batch-low',
+    }));
+    expect(scheduling(app)).toEqual([]);
+  });
+
+  test('a node name known only at deploy time is reported as unresolved', () => {
+    const app = fastApp();
+    const stack = new Stack(app, 'Test');
+    const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false });
+    const nodeParam = new CfnParameter(stack, 'Node');
+    cluster.cluster.addManifest('App', withSpec('pinned', { nodeName: nodeParam.valueAsString }));
+    expect(scheduling(app)).toEqual(['HardenedEks-ManifestScheduling[Unresolved::Deployment/team-a/pinned]']);
+  });
+});
