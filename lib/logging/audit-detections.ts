@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
-  admissionDenialPattern, anonymousRequestPattern, clusterAdminBindingPattern, clusterRbacChangePattern, credentialMintingPattern,
+  admissionDenialPattern, anonymousRequestPattern, clusterAdminBindingPattern, clusterRbacChangePattern, controllerAccountPodPattern, credentialMintingPattern,
   DEFAULT_SECRET_READERS, execIntoPodPattern, forbiddenByPrincipalRule, guardRailChangePattern, MAX_FILTER_PATTERN_LENGTH, roleSessions,
   roleUsePattern, secretReadPattern,
 } from './audit-patterns';
@@ -75,8 +75,10 @@ export interface AuditDetectionsOptions {
   readonly clusterRbacChanges?: AuditDetectionSettings;
   /** Impersonation, CertificateSigningRequest approvals, and tokens minted for kube-system service accounts, outside the controllers that do so. @default - on, threshold 1 */
   readonly credentialMinting?: AuditDetectionSettings;
-  /** Admission policies, their bindings or admission webhooks written or deleted, Namespace labels changed, NetworkPolicies deleted (the manifest applier excepted). @default - on, threshold 1 */
+  /** Admission policies, their bindings or admission webhooks written or deleted, Namespace labels changed, NetworkPolicies written or deleted (the manifest applier excepted). @default - on, threshold 1 */
   readonly guardRailChanges?: AuditDetectionSettings;
+  /** A pod in kube-system running as one of kube-controller-manager's service accounts (which other detections leave out by name). @default - on, threshold 1 */
+  readonly controllerAccountPods?: AuditDetectionSettings;
   /** Requests denied by the library's admission policy or by Pod Security Admission. @default - on, threshold 1 */
   readonly admissionDenials?: AuditDetectionSettings;
   /** Any request made with the break-glass admin role; only valid with a break-glass role. @default - on when there is a role, threshold 1, 1-minute period */
@@ -159,7 +161,8 @@ const DETECTIONS: readonly DetectionSpec[] = [
   { key: 'secretReads', id: 'SecretReads', alarmSuffix: 'secret-reads', threshold: 1, period: Duration.minutes(5), describe: 'A principal outside the allow-list read, listed, watched, updated or patched Secrets (the responses carry their contents).' },
   { key: 'clusterRbacChanges', id: 'ClusterRbacChanges', alarmSuffix: 'cluster-rbac-changes', threshold: 1, period: Duration.minutes(5), describe: 'A ClusterRole or ClusterRoleBinding was written or deleted by someone other than the control plane, EKS\'s add-on manager or the manifest applier: a new or widened cluster-wide permission.' },
   { key: 'credentialMinting', id: 'CredentialMinting', alarmSuffix: 'credential-minting', threshold: 1, period: Duration.minutes(5), describe: 'Someone impersonated another identity, approved a certificate signing request, or minted a token for a kube-system service account.' },
-  { key: 'guardRailChanges', id: 'GuardRailChanges', alarmSuffix: 'guard-rail-changes', threshold: 1, period: Duration.minutes(5), describe: 'An admission policy, its binding or an admission webhook was written or deleted, a Namespace\'s labels changed, or a NetworkPolicy was deleted, by someone other than the manifest applier.' },
+  { key: 'guardRailChanges', id: 'GuardRailChanges', alarmSuffix: 'guard-rail-changes', threshold: 1, period: Duration.minutes(5), describe: 'An admission policy, its binding or an admission webhook was written or deleted, a Namespace\'s labels changed, or a NetworkPolicy was written or deleted, by someone other than the manifest applier.' },
+  { key: 'controllerAccountPods', id: 'ControllerAccountPods', alarmSuffix: 'controller-account-pods', threshold: 1, period: Duration.minutes(5), describe: 'A pod in kube-system was created to run as one of kube-controller-manager\'s service accounts: it would act unseen as that controller.' },
   { key: 'admissionDenials', id: 'AdmissionDenials', alarmSuffix: 'admission-denials', threshold: 1, period: Duration.minutes(5), describe: 'The library\'s admission policy or Pod Security Admission denied a request: a workload tried something forbidden.' },
   { key: 'breakGlassUse', id: 'BreakGlassUse', alarmSuffix: 'break-glass-use', threshold: 1, period: Duration.minutes(1), describe: 'The break-glass admin role made a request to the cluster.' },
   { key: 'auditEventsStopped', id: 'AuditEventsStopped', alarmSuffix: 'events-stopped', threshold: 1, period: Duration.minutes(5), evaluationPeriods: 3, describe: 'Too few events reach the control-plane log group: control-plane logging was turned off, or the log group broke. A running cluster logs all the time.' },
@@ -373,6 +376,7 @@ export class AuditDetections extends Construct {
       case 'secretReads': return secretPattern;
       case 'clusterRbacChanges': return clusterRbacChangePattern(this.applierSessions);
       case 'credentialMinting': return credentialMintingPattern();
+      case 'controllerAccountPods': return controllerAccountPodPattern();
       case 'guardRailChanges': return guardRailChangePattern(this.applierSessions);
       case 'admissionDenials': return admissionDenialPattern();
       // Audit events, not all log lines: turning off only the audit log type must be noticed too.

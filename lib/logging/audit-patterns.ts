@@ -68,14 +68,16 @@ export function roleSessions(partition: string, account: string, roleName: strin
 }
 
 /**
- * Cluster-wide RBAC written: a ClusterRole or ClusterRoleBinding created, changed or deleted (a
+ * Cluster-wide RBAC written: a ClusterRole or ClusterRoleBinding (or a Role or RoleBinding in
+ * kube-system, where the controllers' service accounts live) created, changed or deleted (a
  * new `*` role, a role given `escalate`, `bind` or `impersonate`, an aggregated role that widens
  * `admin` or `edit`, `admin` or `edit` bound cluster-wide). Left out by exact name: the API
  * server's start-up reconciliation, the clusterrole-aggregation controller, EKS's add-on manager,
  * and the library's manifest applier.
  */
 export function clusterRbacChangePattern(applierSessions?: string): string {
-  return '{ ($.objectRef.resource = "clusterroles" || $.objectRef.resource = "clusterrolebindings") ' +
+  return '{ (($.objectRef.resource = "clusterroles" || $.objectRef.resource = "clusterrolebindings") ' +
+    '|| (($.objectRef.resource = "roles" || $.objectRef.resource = "rolebindings") && $.objectRef.namespace = "kube-system")) ' +
     '&& ($.verb = "create" || $.verb = "update" || $.verb = "patch" || $.verb = "delete" || $.verb = "deletecollection") ' +
     '&& ($.user.username != "system:apiserver") && ($.user.username != "system:serviceaccount:kube-system:clusterrole-aggregation-controller") ' +
     `&& ($.user.username != "eks:addon-manager")${applierSessions ? ` && ($.user.username != ${quote(applierSessions)})` : ''} }`;
@@ -84,9 +86,13 @@ export function clusterRbacChangePattern(applierSessions?: string): string {
 /**
  * New credentials or identities: any impersonated request (the impersonator is in `user`, the
  * target in `impersonatedUser`), a CertificateSigningRequest approved by anyone but the controllers
- * that approve node certificates, and a token minted for a kube-system service account by anyone
- * but a kubelet or kube-controller-manager.
+ * that approve node certificates, a token minted for a kube-system service account by anyone but a
+ * kubelet or kube-controller-manager.
  */
+/** kube-controller-manager's service accounts that the detections leave out by name, as one regex. */
+const CONTROLLER_ACCOUNTS = ['clusterrole-aggregation-controller', 'generic-garbage-collector', 'namespace-controller', 'resourcequota-controller',
+  'legacy-service-account-token-cleaner', 'certificate-controller'].map((a) => `^${a}$`).join('|');
+
 export function credentialMintingPattern(): string {
   return '{ ($.impersonatedUser.username = "*") ' +
     '|| (($.objectRef.resource = "certificatesigningrequests") && ($.objectRef.subresource = "approval") ' +
@@ -97,17 +103,32 @@ export function credentialMintingPattern(): string {
 }
 
 /**
- * The guard rails loosened: admission policies, their bindings or admission webhooks written or
- * deleted; a Namespace's labels or annotations changed (Pod Security level, the library's
- * admission settings); a NetworkPolicy deleted. The library's manifest applier and EKS's add-on
- * manager are left out by exact name.
+ * A pod in kube-system that runs as one of kube-controller-manager's service accounts, which the
+ * other detections leave out by name: its kubelet would mint the token (quietly, as kubelets do),
+ * and the pod would then act unseen as that controller. Controllers run inside the control plane,
+ * never as pods, so no such pod is legitimate. Either way of naming the account counts
+ * (`serviceAccountName`, and the deprecated `serviceAccount`).
+ */
+export function controllerAccountPodPattern(): string {
+  return '{ ($.objectRef.resource = "pods") && ($.objectRef.namespace = "kube-system") && ($.verb = "create") ' +
+    `&& ($.requestObject.spec.serviceAccountName = %${CONTROLLER_ACCOUNTS}% || $.requestObject.spec.serviceAccount = %${CONTROLLER_ACCOUNTS}%) }`;
+}
+
+/**
+ * The guard rails loosened: admission policies (validating or mutating), their bindings or
+ * admission webhooks written or deleted; a Namespace's labels or annotations changed (Pod Security
+ * level, the library's admission settings), through any subresource but the namespace controller's
+ * finalizing; a NetworkPolicy written or deleted (an allow-all policy undoes a default deny as
+ * surely as deleting it). The library's manifest applier and EKS's add-on manager are left out by
+ * exact name.
  */
 export function guardRailChangePattern(applierSessions?: string): string {
   const write = '($.verb = "create" || $.verb = "update" || $.verb = "patch" || $.verb = "delete" || $.verb = "deletecollection")';
   return '{ (((' + anyOf('$.objectRef.resource', ['validatingadmissionpolicies', 'validatingadmissionpolicybindings',
-    'validatingwebhookconfigurations', 'mutatingwebhookconfigurations']) + `) && ${write}) ` +
-    '|| (($.objectRef.resource = "namespaces") && ($.verb = "update" || $.verb = "patch") && ($.objectRef.subresource NOT EXISTS)) ' +
-    '|| (($.objectRef.resource = "networkpolicies") && ($.verb = "delete" || $.verb = "deletecollection"))) ' +
+    'validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings',
+    'networkpolicies']) + `) && ${write}) ` +
+    '|| (($.objectRef.resource = "namespaces") && ($.verb = "update" || $.verb = "patch") ' +
+    '&& ($.objectRef.subresource NOT EXISTS || $.user.username != "system:serviceaccount:kube-system:namespace-controller"))) ' +
     `${applierSessions ? `&& ($.user.username != ${quote(applierSessions)}) ` : ''}&& ($.user.username != "eks:addon-manager") }`;
 }
 
@@ -149,11 +170,13 @@ export function clusterAdminBindingPattern(): string {
 
 /**
  * Secret contents reaching a principal outside `allowed` (exact names, or prefixes ending in `*`):
- * `get`, `list`, `watch`, and `update` and `patch`, whose responses carry the Secret too.
+ * `get`, `list`, `watch`, and `update`, `patch`, `delete` and `deletecollection`, whose responses
+ * carry the Secrets too (a dry-run `deletecollection` reads a namespace's Secrets and deletes none).
  */
 export function secretReadPattern(allowed: readonly string[]): string {
   const exclusions = allowed.map((a) => ` && $.user.username != ${quote(a)}`).join('');
-  return '{ ($.objectRef.resource = "secrets") && ($.verb = "get" || $.verb = "list" || $.verb = "watch" || $.verb = "update" || $.verb = "patch")' +
+  return '{ ($.objectRef.resource = "secrets") && ($.verb = "get" || $.verb = "list" || $.verb = "watch" || $.verb = "update" || $.verb = "patch" ' +
+    '|| $.verb = "delete" || $.verb = "deletecollection")' +
     `${exclusions} }`;
 }
 

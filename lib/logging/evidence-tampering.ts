@@ -43,22 +43,24 @@ export interface EvidenceResources {
 
 /** The CloudTrail event names, per watched kind of resource, that can switch off or destroy evidence. */
 export const TAMPERING_EVENTS = {
-  logs: ['DeleteLogGroup', 'DeleteLogStream', 'PutRetentionPolicy', 'DeleteRetentionPolicy', 'DisassociateKmsKey',
+  logs: ['DeleteLogGroup', 'DeleteLogStream', 'PutRetentionPolicy', 'DeleteRetentionPolicy', 'DisassociateKmsKey', 'AssociateKmsKey',
     'DeleteSubscriptionFilter', 'PutSubscriptionFilter', 'DeleteMetricFilter', 'PutMetricFilter'],
-  logsByIdentifier: ['PutDataProtectionPolicy', 'DeleteDataProtectionPolicy', 'PutTransformer', 'DeleteTransformer'],
+  logsByIdentifier: ['PutDataProtectionPolicy', 'DeleteDataProtectionPolicy', 'PutTransformer', 'DeleteTransformer', 'AssociateKmsKey', 'DisassociateKmsKey'],
   eks: ['UpdateClusterConfig', 'DeleteCluster', 'CreateAccessEntry', 'UpdateAccessEntry', 'DeleteAccessEntry',
     'AssociateAccessPolicy', 'DisassociateAccessPolicy', 'UpdateAddon', 'DeleteAddon', 'AssociateIdentityProviderConfig',
-    'DisassociateIdentityProviderConfig'],
+    'DisassociateIdentityProviderConfig', 'CreateAddon', 'AssociateEncryptionConfig'],
   s3: ['PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketLifecycle', 'DeleteBucketLifecycle', 'PutBucketVersioning',
     'PutBucketLogging', 'PutBucketEncryption', 'DeleteBucketEncryption', 'PutObjectLockConfiguration',
     'PutBucketObjectLockConfiguration', 'DeleteBucket', 'PutBucketReplication', 'DeleteBucketReplication', 'PutBucketNotification',
-    'PutBucketPublicAccessBlock', 'DeleteBucketPublicAccessBlock'],
-  kms: ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy', 'DisableKeyRotation'],
-  firehose: ['DeleteDeliveryStream', 'UpdateDestination', 'StopDeliveryStreamEncryption'],
+    'PutBucketPublicAccessBlock', 'DeleteBucketPublicAccessBlock', 'PutBucketOwnershipControls', 'PutBucketAcl'],
+  kms: ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy', 'DisableKeyRotation', 'CreateGrant', 'RevokeGrant', 'RetireGrant'],
+  firehose: ['DeleteDeliveryStream', 'UpdateDestination', 'StopDeliveryStreamEncryption', 'StartDeliveryStreamEncryption'],
   alarms: ['DeleteAlarms', 'DisableAlarmActions'],
   alarm: ['PutMetricAlarm', 'SetAlarmState'],
   insightRules: ['DeleteInsightRules', 'DisableInsightRules'],
+  insightRule: ['PutInsightRule'],
   topic: ['DeleteTopic', 'SetTopicAttributes', 'RemovePermission'],
+  topicDataProtection: ['PutDataProtectionPolicy'],
   subscriptions: ['Unsubscribe', 'SetSubscriptionAttributes'],
   functions: ['UpdateFunctionCode20150331v2', 'UpdateFunctionConfiguration20150331v2', 'DeleteFunction20150331', 'AddPermission20150331v2',
     'PutFunctionConcurrency20171031'],
@@ -84,7 +86,13 @@ export function tamperingPatterns(r: EvidenceResources): Record<string, object> 
     patterns[name] = pattern([source], events, match);
   };
   add('Logs', 'aws.logs', TAMPERING_EVENTS.logs, ['requestParameters', 'logGroupName'], r.logGroupNames);
-  add('LogsByIdentifier', 'aws.logs', TAMPERING_EVENTS.logsByIdentifier, ['requestParameters', 'logGroupIdentifier'], r.logGroupNames);
+  // These calls take a name or an ARN, in logGroupIdentifier or (the key calls) resourceIdentifier.
+  if (r.logGroupNames && r.logGroupNames.length > 0) {
+    const named = r.logGroupNames.flatMap((name) => [name, { suffix: `:log-group:${name}` }]);
+    patterns.LogsByIdentifier = pattern(['aws.logs'], TAMPERING_EVENTS.logsByIdentifier, {
+      $or: [{ requestParameters: { logGroupIdentifier: named } }, { requestParameters: { resourceIdentifier: named } }],
+    });
+  }
   add('Cluster', 'aws.eks', TAMPERING_EVENTS.eks, ['requestParameters', 'name'], r.clusterNames);
   add('Buckets', 'aws.s3', TAMPERING_EVENTS.s3, ['requestParameters', 'bucketName'], r.bucketNames);
   add('Keys', 'aws.kms', TAMPERING_EVENTS.kms, ['resources', 'ARN'], r.keyArns);
@@ -92,7 +100,10 @@ export function tamperingPatterns(r: EvidenceResources): Record<string, object> 
   add('Alarms', 'aws.cloudwatch', TAMPERING_EVENTS.alarms, ['requestParameters', 'alarmNames'], r.alarmNames);
   add('AlarmChanges', 'aws.cloudwatch', TAMPERING_EVENTS.alarm, ['requestParameters', 'alarmName'], r.alarmNames);
   add('InsightRules', 'aws.cloudwatch', TAMPERING_EVENTS.insightRules, ['requestParameters', 'ruleNames'], r.insightRuleNames);
+  add('InsightRuleChanges', 'aws.cloudwatch', TAMPERING_EVENTS.insightRule, ['requestParameters', 'ruleName'], r.insightRuleNames);
   add('Topic', 'aws.sns', TAMPERING_EVENTS.topic, ['requestParameters', 'topicArn'], r.topicArns);
+  // A data protection policy that denies inbound messages silences the topic as surely as deleting it.
+  add('TopicDataProtection', 'aws.sns', TAMPERING_EVENTS.topicDataProtection, ['requestParameters', 'resourceArn'], r.topicArns);
   // A subscription's ARN is its topic's ARN and an id: a filter policy that drops everything, or an
   // unsubscribe, silences the alarms as surely as deleting the topic.
   if (r.topicArns && r.topicArns.length > 0) {

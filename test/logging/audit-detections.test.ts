@@ -29,12 +29,12 @@ describe('AuditDetections defaults', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties.AlarmName).sort();
     expect(alarms).toEqual([
       'prod-audit-admission-denials', 'prod-audit-anonymous-requests', 'prod-audit-cluster-admin-bindings', 'prod-audit-cluster-rbac-changes',
-      'prod-audit-credential-minting', 'prod-audit-events-stopped', 'prod-audit-exec-into-pod', 'prod-audit-forbidden-bursts',
+      'prod-audit-controller-account-pods', 'prod-audit-credential-minting', 'prod-audit-events-stopped', 'prod-audit-exec-into-pod', 'prod-audit-forbidden-bursts',
       'prod-audit-guard-rail-changes', 'prod-audit-secret-reads',
     ]);
-    template.resourceCountIs('AWS::Logs::MetricFilter', 9);
+    template.resourceCountIs('AWS::Logs::MetricFilter', 10);
     expect(Object.keys(detections.alarms).sort()).toEqual([
-      'admissionDenials', 'anonymousRequests', 'auditEventsStopped', 'clusterAdminBindings', 'clusterRbacChanges', 'credentialMinting', 'execIntoPod',
+      'admissionDenials', 'anonymousRequests', 'auditEventsStopped', 'clusterAdminBindings', 'clusterRbacChanges', 'controllerAccountPods', 'credentialMinting', 'execIntoPod',
       'forbiddenBursts', 'guardRailChanges', 'secretReads']);
   });
 
@@ -166,7 +166,7 @@ describe('AuditDetections options', () => {
 
   test('detections turn off one by one, each leaving a warning that names it', () => {
     const { template, stack, detections } = detect({ execIntoPod: { enabled: false }, forbiddenBursts: { enabled: false } });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
     template.resourceCountIs('AWS::CloudWatch::InsightRule', 0);
     expect(Object.keys(detections.alarms)).not.toContain('execIntoPod');
     expect(detections.disabled).toEqual(['execIntoPod', 'forbiddenBursts']);

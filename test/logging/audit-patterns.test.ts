@@ -182,7 +182,21 @@ Object.assign(CRAFTED, {
   networkPolicyDeleted: eksEvent({ verb: 'delete', resource: 'networkpolicies', name: 'default-deny' }),
   networkPolicyCreated: eksEvent({ verb: 'create', resource: 'networkpolicies', name: 'allow-web' }),
   applierUpdatesPolicy: eksEvent({ verb: 'patch', resource: 'validatingadmissionpolicies', name: ADMISSION_POLICY_NAME, namespace: '', username: APPLIER }),
+  // A pod in kube-system running as a controller the detections leave out by name.
+  podAsAggregationController: eksEvent({ verb: 'create', resource: 'pods', namespace: 'kube-system', name: 'x',
+    requestObject: { ...pod([{ name: 'x', image: 'busybox' }]), spec: { serviceAccountName: 'clusterrole-aggregation-controller', containers: [{ name: 'x', image: 'busybox' }] } } }),
+  podAsCollectorDeprecatedField: eksEvent({ verb: 'create', resource: 'pods', namespace: 'kube-system', name: 'y',
+    requestObject: { ...pod([{ name: 'y', image: 'busybox' }]), spec: { serviceAccount: 'generic-garbage-collector', containers: [{ name: 'y', image: 'busybox' }] } } }),
+  corednsPod: eksEvent({ verb: 'create', resource: 'pods', namespace: 'kube-system', name: 'coredns-1', username: 'system:serviceaccount:kube-system:replicaset-controller',
+    requestObject: { ...pod([{ name: 'coredns', image: 'coredns' }]), spec: { serviceAccountName: 'coredns', serviceAccount: 'coredns', containers: [{ name: 'coredns', image: 'coredns' }] } } }),
+  controllerNamedLookalike: eksEvent({ verb: 'create', resource: 'pods', namespace: 'kube-system', name: 'lb',
+    requestObject: { ...pod([{ name: 'lb', image: 'lb' }]), spec: { serviceAccountName: 'aws-load-balancer-controller', containers: [{ name: 'lb', image: 'lb' }] } } }),
+  // Namespace labels through a subresource; RBAC inside kube-system.
+  namespaceStatusRelabel: eksEvent({ verb: 'patch', resource: 'namespaces', subresource: 'status', name: 'team-a', namespace: '' }),
+  kubeSystemRoleBinding: eksEvent({ verb: 'create', resource: 'rolebindings', namespace: 'kube-system', name: 'b',
+    requestObject: binding('RoleBinding', 'admin', [group('devs')]) }),
   // Secret contents by other verbs, and the applier's prune.
+  secretDryRunDeleteCollection: eksEvent({ verb: 'deletecollection', resource: 'secrets', namespace: 'prod' }),
   secretPatchByHuman: eksEvent({ verb: 'patch', resource: 'secrets', name: 'db-password' }),
   applierListsSecrets: eksEvent({ verb: 'list', resource: 'secrets', username: APPLIER }),
 });
@@ -224,8 +238,8 @@ describe('audit detections against Kubernetes audit events', () => {
   test('the samples and crafted events are all loaded', () => {
     expect(SAMPLES.length).toBe(52);
     expect(Object.keys(PATTERNS).sort()).toEqual(
-      ['AdmissionDenials', 'AnonymousRequests', 'AuditEventsStopped', 'BreakGlassUse', 'ClusterAdminBindings', 'ClusterRbacChanges', 'CredentialMinting',
-        'ExecIntoPod', 'GuardRailChanges', 'SecretReads']);
+      ['AdmissionDenials', 'AnonymousRequests', 'AuditEventsStopped', 'BreakGlassUse', 'ClusterAdminBindings', 'ClusterRbacChanges', 'ControllerAccountPods',
+        'CredentialMinting', 'ExecIntoPod', 'GuardRailChanges', 'SecretReads']);
   });
 
   test('ExecIntoPod: exec, attach, port-forward and debug containers, the proxy to a node, pod or Service, interactive pods; not logs, reads or ordinary pods', () => {
@@ -244,20 +258,25 @@ describe('audit detections against Kubernetes audit events', () => {
       'bindingDeniedNoObjects', 'bindingToMasters', 'bindingTruncated', 'bindingUpdateAdmin', 'create_cluster_role_pod_exec#0',
       'create_cluster_role_wildcard_resources#0', 'create_cluster_role_wildcard_verbs#0', 'create_cluster_role_write_privileges#0',
       'create_clusterrole#0', 'create_clusterrolebinding#0', 'delete_cluster_role_kube_aggregator#0', 'delete_clusterrole#0',
-      'delete_clusterrolebinding#0', 'escalateEditRole', 'modify_cluster_role_node_problem_detector#0', 'starClusterRole']);
+      'delete_clusterrolebinding#0', 'escalateEditRole', 'kubeSystemRoleBinding', 'modify_cluster_role_node_problem_detector#0', 'starClusterRole']);
     for (const quiet of ['aggregationController', 'addonManagerRole', 'applierClusterRole', 'apiserverReconcile', 'roleBindingPatchAdmin', 'bindingView']) {
       expect(matching(PATTERNS.ClusterRbacChanges)).not.toContain(quiet);
     }
+  });
+
+  test('ControllerAccountPods: a kube-system pod running as a controller the other detections leave out, by either field; not CoreDNS or look-alike names', () => {
+    expect(matching(PATTERNS.ControllerAccountPods)).toEqual(['podAsAggregationController', 'podAsCollectorDeprecatedField']);
   });
 
   test('CredentialMinting: impersonation, CSR approval by a person, tokens for kube-system accounts; not kubelets, EKS\'s approver or tenant tokens', () => {
     expect(matching(PATTERNS.CredentialMinting)).toEqual(['csrApprovedByHuman', 'impersonatingMasters', 'tokenForKubeSystem']);
   });
 
-  test('GuardRailChanges: admission policies, bindings and webhooks written, Namespaces relabelled, NetworkPolicies deleted; not by the applier, not finalizers or new policies', () => {
-    expect(matching(PATTERNS.GuardRailChanges)).toEqual(['admissionBindingPatched', 'admissionPolicyDeleted', 'namespaceRelabelled',
-      'networkPolicyDeleted', 'webhookCreated']);
-    for (const quiet of ['applierUpdatesPolicy', 'namespaceFinalized', 'networkPolicyCreated']) {
+  test('GuardRailChanges: admission policies, bindings and webhooks written, Namespaces relabelled (any subresource), NetworkPolicies written or deleted; not by the applier or the namespace controller\'s finalizing', () => {
+    // A NetworkPolicy created counts too: an allow-all policy undoes a default deny.
+    expect(matching(PATTERNS.GuardRailChanges)).toEqual(['admissionBindingPatched', 'admissionPolicyDeleted', 'namespaceRelabelled', 'namespaceStatusRelabel',
+      'networkPolicyCreated', 'networkPolicyDeleted', 'webhookCreated']);
+    for (const quiet of ['applierUpdatesPolicy', 'namespaceFinalized']) {
       expect(matching(PATTERNS.GuardRailChanges)).not.toContain(quiet);
     }
   });
@@ -267,8 +286,9 @@ describe('audit detections against Kubernetes audit events', () => {
   });
 
   test('SecretReads: get, list and watch by principals outside the allow-list', () => {
-    expect(matching(PATTERNS.SecretReads)).toEqual(['forbiddenList', 'impersonatingMasters', 'secretGetByHuman', 'secretListByKubeSystemAddon', 'secretListByWorkload',
-      'secretPatchByHuman', 'secretWatchByWorkload']);
+    // delete and deletecollection return the Secrets they remove (a dry run removes none).
+    expect(matching(PATTERNS.SecretReads)).toEqual(['delete_secret#0', 'forbiddenList', 'impersonatingMasters', 'secretDryRunDeleteCollection', 'secretGetByHuman',
+      'secretListByKubeSystemAddon', 'secretListByWorkload', 'secretPatchByHuman', 'secretWatchByWorkload']);
     // The manifest applier lists Secrets when it prunes; its sessions are named exactly.
     expect(matching(PATTERNS.SecretReads)).not.toContain('applierListsSecrets');
   });

@@ -20,9 +20,9 @@ describe('HardenedEksCluster audit evidence', () => {
     });
 
     test('alarms on the audit log, including a stalled delivery, all to one topic', () => {
-      expect(Object.keys(cluster.auditDetections.alarms)).toHaveLength(10);
+      expect(Object.keys(cluster.auditDetections.alarms)).toHaveLength(11);
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as any[];
-      expect(alarms).toHaveLength(11);
+      expect(alarms).toHaveLength(12);
       const topic = stack.resolve((cluster.auditDetections.alarmTopic as any).topicArn);
       for (const alarm of alarms) { expect(alarm.Properties.AlarmActions).toEqual([topic]); }
     });
@@ -45,7 +45,7 @@ describe('HardenedEksCluster audit evidence', () => {
         cluster.auditDetections.topicKey!, cluster.auditLog!.accessLogsKey!, cluster.node.findChild('KubectlLogKey') as any];
       expect(detail('aws.kms').resources.ARN).toEqual(keys.map((k) => stack.resolve(k.keyArn)));
       expect(detail('aws.firehose').requestParameters.deliveryStreamName).toEqual([ref(cluster.auditLog!.deliveryStream!)]);
-      expect(detail('aws.cloudwatch').requestParameters.alarmNames).toHaveLength(11);
+      expect(detail('aws.cloudwatch').requestParameters.alarmNames).toHaveLength(12);
       expect(detail('aws.sns').requestParameters.topicArn).toEqual([stack.resolve(cluster.auditDetections.alarmTopic.topicArn)]);
       // Account-wide: trails and CloudWatch Logs account policies; and the rules watch each other.
       expect(rules.find((p) => p.source.includes('aws.cloudtrail')).detail.eventName).toContain('StopLogging');
@@ -120,8 +120,8 @@ describe('HardenedEksCluster audit evidence', () => {
     template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 0);
     template.resourceCountIs('AWS::S3::Bucket', 0);
     const sources = Object.values(template.findResources('AWS::Events::Rule')).map((r: any) => r.Properties.EventPattern.source[0]).sort();
-    expect(sources).toEqual(['aws.cloudtrail', 'aws.cloudwatch', 'aws.cloudwatch', 'aws.cloudwatch', 'aws.eks', 'aws.events', 'aws.events', 'aws.kms',
-      'aws.lambda', 'aws.lambda', 'aws.logs', 'aws.logs', 'aws.sns', 'aws.sns']);
+    expect(sources).toEqual(['aws.cloudtrail', 'aws.cloudwatch', 'aws.cloudwatch', 'aws.cloudwatch', 'aws.cloudwatch', 'aws.eks', 'aws.events', 'aws.events',
+      'aws.kms', 'aws.lambda', 'aws.lambda', 'aws.logs', 'aws.logs', 'aws.sns', 'aws.sns', 'aws.sns']);
   });
 
   describe('bad input is refused with the prop path', () => {

@@ -40,8 +40,8 @@ describe('evidence tampering patterns', () => {
   const matched = (event: object) => Object.entries(patterns).filter(([, p]) => matchesEventPattern(p, event)).map(([n]) => n);
 
   test('one pattern per watched service', () => {
-    expect(Object.keys(patterns)).toEqual(['Logs', 'LogsByIdentifier', 'Cluster', 'Buckets', 'Keys', 'Stream', 'Alarms', 'AlarmChanges', 'InsightRules', 'Topic',
-      'TopicSubscriptions', 'Functions', 'FunctionsWithRole', 'StreamsWithDeliveryRole', 'AccountWide']);
+    expect(Object.keys(patterns)).toEqual(['Logs', 'LogsByIdentifier', 'Cluster', 'Buckets', 'Keys', 'Stream', 'Alarms', 'AlarmChanges', 'InsightRules',
+      'InsightRuleChanges', 'Topic', 'TopicDataProtection', 'TopicSubscriptions', 'Functions', 'FunctionsWithRole', 'StreamsWithDeliveryRole', 'AccountWide']);
   });
 
   test('match the calls that switch off or destroy our evidence', () => {
@@ -113,6 +113,22 @@ describe('evidence tampering patterns', () => {
     expect(matched(apiCall('firehose', 'CreateDeliveryStream', { deliveryStreamName: 'app', extendedS3DestinationConfiguration: { roleARN: 'arn:aws:iam::111122223333:role/app' } }))).toEqual([]);
   });
 
+  test('the calls that do the same damage another way: key grants, encryption swaps, insight rule rewrites, topic data protection, log groups named by ARN', () => {
+    expect(matched(apiCall('kms', 'CreateGrant', { keyId: 'aaaa', granteePrincipal: 'arn:aws:iam::999988887777:root' },
+      [{ ARN: 'arn:aws:kms:eu-west-1:111122223333:key/aaaa' }]))).toEqual(['Keys']);
+    expect(matched(apiCall('kms', 'RevokeGrant', { keyId: 'aaaa', grantId: 'g' }, [{ ARN: 'arn:aws:kms:eu-west-1:111122223333:key/aaaa' }]))).toEqual(['Keys']);
+    expect(matched(apiCall('firehose', 'StartDeliveryStreamEncryption', { deliveryStreamName: 'prod-audit', deliveryStreamEncryptionConfigurationInput: { keyType: 'CUSTOMER_MANAGED_CMK' } }))).toEqual(['Stream']);
+    expect(matched(apiCall('cloudwatch', 'PutInsightRule', { ruleName: 'prod-audit-403-by-principal', ruleState: 'DISABLED' }))).toEqual(['InsightRuleChanges']);
+    expect(matched(apiCall('sns', 'PutDataProtectionPolicy', { resourceArn: 'arn:aws:sns:eu-west-1:111122223333:prod-audit-alarms', dataProtectionPolicy: '{}' }))).toEqual(['TopicDataProtection']);
+    const byArn = 'arn:aws:logs:eu-west-1:111122223333:log-group:/aws/eks/prod/cluster';
+    expect(matched(apiCall('logs', 'PutTransformer', { logGroupIdentifier: byArn }))).toEqual(['LogsByIdentifier']);
+    expect(matched(apiCall('logs', 'DisassociateKmsKey', { resourceIdentifier: byArn }))).toEqual(['LogsByIdentifier']);
+    expect(matched(apiCall('logs', 'AssociateKmsKey', { logGroupName: '/aws/eks/prod/cluster', kmsKeyId: 'arn:aws:kms:eu-west-1:999988887777:key/x' }))).toEqual(['Logs']);
+    expect(matched(apiCall('logs', 'PutTransformer', { logGroupIdentifier: 'arn:aws:logs:eu-west-1:111122223333:log-group:/aws/eks/prod/cluster-other' }))).toEqual([]);
+    expect(matched(apiCall('eks', 'CreateAddon', { name: 'prod', addonName: 'some-webhook' }))).toEqual(['Cluster']);
+    expect(matched(apiCall('s3', 'PutBucketAcl', { bucketName: 'prod-audit-archive' }))).toEqual(['Buckets']);
+  });
+
   test('the cluster\'s add-ons (network policy switched off) and new login paths', () => {
     expect(matched(apiCall('eks', 'UpdateAddon', { name: 'prod', addonName: 'vpc-cni', configurationValues: '{"enableNetworkPolicy":"false"}' }))).toEqual(['Cluster']);
     expect(matched(apiCall('eks', 'AssociateIdentityProviderConfig', { name: 'prod', oidc: { issuerUrl: 'https://evil.example' } }))).toEqual(['Cluster']);
@@ -135,7 +151,7 @@ describe('evidence tampering patterns', () => {
       topicArns: [`arn:aws-us-gov:sns:us-gov-west-1:111122223333:${'t'.repeat(100)}`],
       accountWide: true,
     });
-    expect(Object.keys(long)).toHaveLength(15);
+    expect(Object.keys(long)).toHaveLength(17);
     for (const p of [...Object.values(long), rulesPattern('r'.repeat(39))]) {
       expect(JSON.stringify(p).length).toBeLessThanOrEqual(2048);
     }
@@ -157,7 +173,7 @@ describe('evidence tampering patterns', () => {
 
   test('every event name is one CloudTrail writes for a change, never a read', () => {
     for (const name of Object.values(TAMPERING_EVENTS).flat()) {
-      expect(name).toMatch(/^(Create|Associate|Delete|Put|Update|Disable|Schedule|Disassociate|Stop|Set|Remove|Unsubscribe|AddPermission)/);
+      expect(name).toMatch(/^(Create|Associate|Delete|Put|Update|Disable|Schedule|Disassociate|Stop|Start|Set|Remove|Revoke|Retire|Unsubscribe|AddPermission)/);
     }
   });
 });
@@ -173,10 +189,10 @@ describe('AuditDetections.watchEvidence', () => {
 
   test('one rule per service, each notifying the topic, which EventBridge rules of this account may publish to', () => {
     const { rules, template, detections } = detect();
-    // 15 per kind of resource, and the two that watch each other.
-    expect(rules).toHaveLength(17);
+    // 17 per kind of resource, and the two that watch each other.
+    expect(rules).toHaveLength(19);
     expect(detections.tamperingRules).toEqual(rules);
-    template.resourceCountIs('AWS::Events::Rule', 17);
+    template.resourceCountIs('AWS::Events::Rule', 19);
     // Every rule carries one prefix, and the last two watch every rule with it, each other included.
     const json = template.toJSON().Resources as Record<string, any>;
     const names = rules.map((r) => json[Stack.of(r).getLogicalId(r.node.defaultChild as any)].Properties.Name as string);
