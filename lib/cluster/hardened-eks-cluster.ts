@@ -6,12 +6,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, IDependable } from 'constructs';
 import { createManagedAddons } from './addons';
 import { ClusterNetwork, createIsolatedEndpoints, IsolatedEndpoints } from './cluster-network';
 import { ClusterEndpointAccess } from './endpoint-access';
 import { createKubectlHandlerRole, hardenKubectlProvider } from './kubectl-provider';
-import { createHardenedVpc } from './network';
+import { createHardenedVpc, placeDefaultSecurityGroupCleanupInVpc } from './network';
 import { NetworkPolicyEnforcingMode } from './network-policy-mode';
 import { createNodeVolumeKey } from './node-volume-key';
 import { UpgradeSupportType } from './upgrade-support';
@@ -344,6 +344,8 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
 
   /** The VPC endpoints, when the network is isolated. */
   private readonly endpoints?: IsolatedEndpoints;
+  /** What a function in the kubectl group needs before it can reach the endpoints. */
+  private endpointsReachableByKubectl?: IDependable[];
 
   /** The EBS CSI driver, its role, the volume key and the default StorageClass, unless `storage` is false. */
   public readonly storage?: ClusterStorage;
@@ -465,11 +467,26 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
       // The control plane's group holds the nodes too (managed node groups without groups of
       // their own); the kubectl provider's functions call EKS, Lambda, ECR and Logs.
       this.endpoints.securityGroup.addIngressRule(this.cluster.clusterSecurityGroup, ec2.Port.tcp(443), 'The cluster and its nodes');
-      this.endpoints.securityGroup.addIngressRule(kubectlSecurityGroup, ec2.Port.tcp(443), 'The kubectl provider');
-      const reachable = [...this.endpoints.interfaces, this.endpoints.s3, this.endpoints.securityGroup];
+      // A resource of its own, so that what only needs the kubectl group's way in can wait for
+      // exactly that (the cluster's rule waits for the cluster).
+      const kubectlIngress = new ec2.CfnSecurityGroupIngress(this, 'EndpointIngressFromKubectl', {
+        groupId: this.endpoints.securityGroup.securityGroupId,
+        sourceSecurityGroupId: kubectlSecurityGroup.securityGroupId,
+        ipProtocol: 'tcp', fromPort: 443, toPort: 443,
+        description: 'The kubectl provider',
+      });
+      this.endpointsReachableByKubectl = [...this.endpoints.interfaces, this.endpoints.s3, kubectlIngress];
+      const reachable = [...this.endpoints.interfaces, this.endpoints.s3, this.endpoints.securityGroup, kubectlIngress];
       this.nodeGroupPrerequisites.push(...reachable);
       kubectlProvider.handler.node.defaultChild!.node.addDependency(...reachable);
       kubectlProvider.onEvent.node.defaultChild!.node.addDependency(...reachable);
+    }
+    // aws-cdk-lib's default-security-group cleanup runs in the VPC too, in the kubectl group (HTTPS
+    // out only), once the VPC has a way out: NAT routes, or the endpoints (an isolated VPC without
+    // the library's endpoints keeps it outside, where it needs none).
+    if (ownVpc && (!isolated || this.endpoints)) {
+      placeDefaultSecurityGroupCleanupInVpc(ownVpc, kubectlSecurityGroup, this.endpointsReachableByKubectl
+        ?? ownVpc.privateSubnets.map((subnet) => subnet.internetConnectivityEstablished));
     }
     const cfnCluster = this.cluster.node.defaultChild as eks.CfnCluster;
     // Created first, or EKS creates its own unencrypted, never-expiring group and ours fails.

@@ -1,8 +1,8 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, IDependable } from 'constructs';
 import { createEncryptedLogGroup } from '../logging/encrypted-log-group';
 import { DEFAULT_VPC_CIDR, DEFAULT_VPC_MAX_AZS } from '../private/defaults';
 
@@ -79,4 +79,31 @@ export function createHardenedVpc(scope: Construct, options: HardenedVpcOptions)
     trafficType: ec2.FlowLogTrafficType.ALL,
   });
   return { vpc, flowLogGroup: logGroup };
+}
+
+/** The construct id aws-cdk-lib gives its stack-wide provider that empties default security groups. */
+const RESTRICT_DEFAULT_SG_PROVIDER = 'Custom::VpcRestrictDefaultSGCustomResourceProvider';
+
+/**
+ * Runs aws-cdk-lib's default-security-group cleanup (a stack-wide custom-resource provider, which
+ * `restrictDefaultSecurityGroup` adds) inside the VPC's private subnets, in the given security
+ * group (CT.LAMBDA.PR.3), with the network-interface permissions Lambda needs for that. Its one
+ * call must wait for a way out: the NAT routes, or the isolated network's endpoints.
+ */
+export function placeDefaultSecurityGroupCleanupInVpc(vpc: ec2.Vpc, securityGroup: ec2.ISecurityGroup, egress: IDependable[]): void {
+  const provider = Stack.of(vpc).node.tryFindChild(RESTRICT_DEFAULT_SG_PROVIDER);
+  const handler = provider?.node.tryFindChild('Handler');
+  const role = provider?.node.tryFindChild('Role');
+  const cleanup = vpc.node.tryFindChild('RestrictDefaultSecurityGroupCustomResource');
+  if (!(handler instanceof CfnResource) || !(role instanceof CfnResource) || !cleanup) { return; }
+  const subnets = vpc.privateSubnets.length > 0 ? vpc.privateSubnets : vpc.isolatedSubnets;
+  handler.addPropertyOverride('VpcConfig', {
+    SubnetIds: subnets.map((s) => s.subnetId),
+    SecurityGroupIds: [securityGroup.securityGroupId],
+  });
+  role.addPropertyOverride('ManagedPolicyArns', [
+    { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' },
+    { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole' },
+  ]);
+  cleanup.node.addDependency(...egress);
 }

@@ -252,3 +252,13 @@ test('the hardening report counts no internet path as enforced by the option, an
   expect(control({ network: ClusterNetwork.isolated() })).toBe('enforced-by-option');
   expect(control({})).toBe('user-responsibility');
 });
+
+test('the default-security-group cleanup waits for the endpoints; without the library\'s endpoints it stays outside the VPC', () => {
+  const cleanup = Object.values(resources).find((r) => r.Type === 'Custom::VpcRestrictDefaultSG');
+  expect(cleanup.DependsOn).toEqual(expect.arrayContaining(endpoints.map(([id]) => id)));
+  const handler = Object.entries(resources).find(([id]) => /^CustomVpcRestrictDefaultSGCustomResourceProviderHandler/.test(id))![1];
+  expect(handler.Properties.VpcConfig.SubnetIds).toEqual(Object.entries(resources).filter(([, r]) => r.Type === 'AWS::EC2::Subnet').map(([id]) => ({ Ref: id })));
+  const noEndpoints = synthCluster({ network: ClusterNetwork.isolated({ createEndpoints: false }) }, {}, { env: ENV }).template.toJSON().Resources as Record<string, any>;
+  const outside = Object.entries(noEndpoints).find(([id]) => /^CustomVpcRestrictDefaultSGCustomResourceProviderHandler/.test(id))![1];
+  expect(outside.Properties.VpcConfig).toBeUndefined();
+});

@@ -105,3 +105,16 @@ test('a Helm chart shipped as a CDK asset is refused at synth, naming the chart 
   cluster2.cluster.addHelmChart('FromAsset', { chartAsset: new Asset(stack2, 'Chart', { path: __dirname }) });
   expect(() => app2.synth()).toThrow(/Charts\/Cluster\/Cluster\/chart-FromAsset: chartAsset is not supported.*oci:\/\//);
 });
+
+test('aws-cdk-lib\'s default-security-group cleanup runs in the VPC, in the kubectl group, after the NAT routes', () => {
+  const handlerEntry = Object.entries(resources).find(([id]) => /^CustomVpcRestrictDefaultSGCustomResourceProviderHandler[0-9A-F]{8}$/.test(id))!;
+  const group = byId(/^ClusterKubectlSecurityGroup[0-9A-F]{8}$/);
+  const privateSubnets = Object.keys(resources).filter((id) => /^ClusterVpcPrivateSubnet\dSubnet[0-9A-F]{8}$/.test(id)).map((id) => ({ Ref: id }));
+  expect(handlerEntry[1].Properties.VpcConfig).toEqual({ SubnetIds: privateSubnets, SecurityGroupIds: [{ 'Fn::GetAtt': [group.id, 'GroupId'] }] });
+  const roleId = handlerEntry[1].Properties.Role['Fn::GetAtt'][0];
+  expect(resources[roleId].Properties.ManagedPolicyArns).toContainEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole' });
+  const cleanup = Object.values(resources).find((r) => r.Type === 'Custom::VpcRestrictDefaultSG');
+  const routes = Object.keys(resources).filter((id) => /^ClusterVpcPrivateSubnet\dDefaultRoute[0-9A-F]{8}$/.test(id));
+  expect(routes.length).toBeGreaterThanOrEqual(2);
+  expect(cleanup.DependsOn).toEqual(expect.arrayContaining(routes));
+});

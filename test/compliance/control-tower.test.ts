@@ -32,12 +32,6 @@ export const CONTROL_TOWER_EXCEPTIONS: ReadonlyArray<{ rule: string; logicalId: 
   },
   {
     rule: 'lambda_inside_vpc_check',
-    logicalId: /^CustomVpcRestrictDefaultSGCustomResourceProviderHandler[0-9A-F]{8}$/,
-    reason: 'aws-cdk-lib\'s stack-wide provider that removes the default security group\'s rules once, when the VPC is created: it runs before ' +
-      'the VPC has egress, touches no cluster data, and its role may only revoke rules of that one security group.',
-  },
-  {
-    rule: 'lambda_inside_vpc_check',
     logicalId: /^AWSCDKCfnUtilsProviderCustomResourceProviderHandler[0-9A-F]{8}$/,
     reason: 'aws-cdk-lib\'s stack-wide provider that renders JSON with deploy-time keys (the IRSA trust conditions): pure computation, ' +
       'no AWS permissions beyond its own logs.',
