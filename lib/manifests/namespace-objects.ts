@@ -11,6 +11,15 @@ export const IMDS_ADDRESS = '169.254.169.254';
 /** The EKS Pod Identity agent's link-local address and port. */
 export const POD_IDENTITY_AGENT = { cidr: '169.254.170.23/32', port: 80 };
 
+/** DNS, over UDP and TCP. */
+export const DNS_PORTS: ReadonlyArray<{ protocol: string; port: number }> = [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }];
+
+/** A NetworkPolicy peer: the CoreDNS pods of kube-system. */
+export const COREDNS_PEER = {
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+  podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+} as const;
+
 /** A namespace's options with every default filled in. */
 export interface NamespaceRenderOptions {
   readonly name: string;
@@ -99,13 +108,7 @@ export function renderNamespaceObjects(o: NamespaceRenderOptions): Record<string
     networkPolicy(ns, 'allow-dns', {
       podSelector: {},
       policyTypes: ['Egress'],
-      egress: [{
-        to: [{
-          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-          podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-        }],
-        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
-      }],
+      egress: [{ to: [COREDNS_PEER], ports: DNS_PORTS }],
     }),
     opening('allow-same-namespace', o.allowSameNamespaceTraffic, ['Ingress', 'Egress'], {
       ingress: [{ from: [{ podSelector: {} }] }],
@@ -183,7 +186,8 @@ function namespacesNamed(names: string[]): Record<string, unknown> {
   return { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...names] }] } };
 }
 
-function networkPolicy(ns: string, name: string, spec: Record<string, unknown>): Record<string, unknown> {
+/** A NetworkPolicy of the library (its managed-by label on it). */
+export function networkPolicy(ns: string, name: string, spec: Record<string, unknown>): Record<string, unknown> {
   return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: ns, labels: label() }, spec };
 }
 

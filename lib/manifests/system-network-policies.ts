@@ -1,6 +1,5 @@
-import { POD_IDENTITY_AGENT } from './namespace-objects';
-import { parseIpv4Cidr } from '../private/cidr';
-import { MANAGED_BY_LABEL } from '../private/defaults';
+import { COREDNS_PEER, DNS_PORTS, networkPolicy, POD_IDENTITY_AGENT } from './namespace-objects';
+import { formatIpv4, parseIpv4Cidr } from '../private/cidr';
 
 /**
  * The NetworkPolicies kube-system needs once the VPC CNI enforces network policy in strict mode,
@@ -45,10 +44,8 @@ export interface SystemNetworkPolicyOptions {
   readonly ebsCsiDriver: boolean;
 }
 
-const DNS_PORTS = [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }];
 const HTTPS = [{ protocol: 'TCP', port: 443 }];
 const API_SERVER = { to: KUBERNETES_SERVICE_ADDRESSES.map((cidr) => ({ ipBlock: { cidr } })), ports: HTTPS };
-const COREDNS_PODS = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } };
 
 /** The kube-system NetworkPolicies for the given add-ons. */
 export function renderSystemNetworkPolicies(options: SystemNetworkPolicyOptions): Record<string, unknown>[] {
@@ -68,7 +65,7 @@ export function renderSystemNetworkPolicies(options: SystemNetworkPolicyOptions)
         egress: [
           { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: HTTPS },
           { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: 'TCP', port: POD_IDENTITY_AGENT.port }] },
-          { to: [COREDNS_PODS], ports: DNS_PORTS },
+          { to: [COREDNS_PEER], ports: DNS_PORTS },
         ],
       }),
       policy(SYSTEM_NETWORK_POLICY_NAMES.ebsCsiNode, { app: 'ebs-csi-node' }, {
@@ -80,19 +77,14 @@ export function renderSystemNetworkPolicies(options: SystemNetworkPolicyOptions)
   return policies;
 }
 
-/** A policy for both directions: what the rules do not name is denied. */
+/** A kube-system policy for both directions: what the rules do not name is denied. */
 function policy(name: string, matchLabels: Record<string, string>, rules: { ingress: unknown[]; egress: unknown[] }): Record<string, unknown> {
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: { name, namespace: 'kube-system', labels: { ...MANAGED_BY_LABEL } },
-    spec: {
-      podSelector: { matchLabels },
-      policyTypes: ['Ingress', 'Egress'],
-      ...(rules.ingress.length > 0 ? { ingress: rules.ingress } : {}),
-      egress: rules.egress,
-    },
-  };
+  return networkPolicy('kube-system', name, {
+    podSelector: { matchLabels },
+    policyTypes: ['Ingress', 'Egress'],
+    ...(rules.ingress.length > 0 ? { ingress: rules.ingress } : {}),
+    egress: rules.egress,
+  });
 }
 
 /**
@@ -102,6 +94,5 @@ function policy(name: string, matchLabels: Record<string, string>, rules: { ingr
 export function vpcResolverCidrs(vpcCidr: string): string[] {
   const parsed = parseIpv4Cidr(vpcCidr);
   if (!parsed) { return [vpcCidr, LINK_LOCAL_RESOLVER]; }
-  const server = parsed.network + 2;
-  return [`${[server >>> 24, (server >>> 16) & 255, (server >>> 8) & 255, server & 255].join('.')}/32`, LINK_LOCAL_RESOLVER];
+  return [`${formatIpv4(parsed.network + 2)}/32`, LINK_LOCAL_RESOLVER];
 }

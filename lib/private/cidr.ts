@@ -14,12 +14,16 @@ export function parseIpv4Cidr(cidr: string): { network: number; prefix: number; 
   return { network: (address & mask) >>> 0, prefix, address };
 }
 
+/** An IPv4 address, as a 32-bit number, in dotted form. */
+export function formatIpv4(address: number): string {
+  return [address >>> 24, (address >>> 16) & 255, (address >>> 8) & 255, address & 255].join('.');
+}
+
 /** The canonical form of an IPv4 CIDR (host bits cleared), or undefined when it is not one. */
 export function canonicalIpv4Cidr(cidr: string): string | undefined {
   const parsed = parseIpv4Cidr(cidr);
   if (!parsed) { return undefined; }
-  const n = parsed.network;
-  return `${[n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')}/${parsed.prefix}`;
+  return `${formatIpv4(parsed.network)}/${parsed.prefix}`;
 }
 
 /** Whether an IPv4 CIDR contains an IPv4 address. */
