@@ -47,6 +47,8 @@ export interface KubectlProviderParts {
   readonly handlerPolicy: iam.ManagedPolicy;
   readonly logGroup: logs.LogGroup;
   readonly logKey: kms.IKey;
+  /** The repositories the handler may pull Helm charts from (this account's ECR in the region). */
+  readonly chartRepositoriesArn: string;
 }
 
 /**
@@ -88,6 +90,7 @@ export function hardenKubectlProvider(scope: Construct, cluster: eks.Cluster, op
       }),
     ],
   });
+  const chartRepositoriesArn = Stack.of(scope).formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' });
   const handlerPolicy = new iam.ManagedPolicy(scope, 'KubectlHandlerPolicy', {
     description: `What the kubectl handler of EKS cluster ${options.clusterName} calls beside the Kubernetes API`,
     roles: [options.handlerRole],
@@ -102,7 +105,7 @@ export function hardenKubectlProvider(scope: Construct, cluster: eks.Cluster, op
       new iam.PolicyStatement({
         sid: 'HelmChartsFromThisAccountsEcr',
         actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
-        resources: [Stack.of(scope).formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' })],
+        resources: [chartRepositoriesArn],
       }),
     ],
   });
@@ -127,5 +130,5 @@ export function hardenKubectlProvider(scope: Construct, cluster: eks.Cluster, op
   // aws-eks-v2 adds an ECR Public policy to the handler's role under a partition condition; the
   // role takes no policy from it, and an unused condition is a template warning.
   options.handlerRole.node.scope!.node.tryRemoveChild('HasEcrPublic');
-  return { handler, onEvent, executionPolicy, handlerPolicy, logGroup, logKey };
+  return { handler, onEvent, executionPolicy, handlerPolicy, logGroup, logKey, chartRepositoriesArn };
 }

@@ -39,6 +39,9 @@ function anyOf(selector: string, values: readonly string[]): string {
   return values.map((v) => `${selector} = ${quote(v)}`).join(' || ');
 }
 
+/** Requests that write or delete an object. */
+const WRITES = `(${anyOf('$.verb', ['create', 'update', 'patch', 'delete', 'deletecollection'])})`;
+
 /**
  * A shell or a tunnel into a workload, by any door: `kubectl exec`, `attach`, `port-forward` and
  * `debug` (ephemeral containers) on a pod; the API server's proxy to a node's kubelet
@@ -78,7 +81,7 @@ export function roleSessions(partition: string, account: string, roleName: strin
 export function clusterRbacChangePattern(applierSessions?: string): string {
   return '{ (($.objectRef.resource = "clusterroles" || $.objectRef.resource = "clusterrolebindings") ' +
     '|| (($.objectRef.resource = "roles" || $.objectRef.resource = "rolebindings") && $.objectRef.namespace = "kube-system")) ' +
-    '&& ($.verb = "create" || $.verb = "update" || $.verb = "patch" || $.verb = "delete" || $.verb = "deletecollection") ' +
+    `&& ${WRITES} ` +
     '&& ($.user.username != "system:apiserver") && ($.user.username != "system:serviceaccount:kube-system:clusterrole-aggregation-controller") ' +
     `&& ($.user.username != "eks:addon-manager")${applierSessions ? ` && ($.user.username != ${quote(applierSessions)})` : ''} }`;
 }
@@ -123,10 +126,9 @@ export function controllerAccountPodPattern(): string {
  * exact name.
  */
 export function guardRailChangePattern(applierSessions?: string): string {
-  const write = '($.verb = "create" || $.verb = "update" || $.verb = "patch" || $.verb = "delete" || $.verb = "deletecollection")';
   return '{ (((' + anyOf('$.objectRef.resource', ['validatingadmissionpolicies', 'validatingadmissionpolicybindings',
     'validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings',
-    'networkpolicies']) + `) && ${write}) ` +
+    'networkpolicies']) + `) && ${WRITES}) ` +
     '|| (($.objectRef.resource = "namespaces") && ($.verb = "update" || $.verb = "patch") ' +
     '&& ($.objectRef.subresource NOT EXISTS || $.user.username != "system:serviceaccount:kube-system:namespace-controller"))) ' +
     `${applierSessions ? `&& ($.user.username != ${quote(applierSessions)}) ` : ''}&& ($.user.username != "eks:addon-manager") }`;
@@ -194,5 +196,5 @@ export function admissionDenialPattern(): string {
  * session: `arn:<partition>:sts::<account>:assumed-role/<role name>/<session>`.
  */
 export function roleUsePattern(partition: string, account: string, roleName: string): string {
-  return `{ $.user.username = ${quote(`arn:${partition}:sts::${account}:assumed-role/${roleName}/*`)} }`;
+  return `{ $.user.username = ${quote(roleSessions(partition, account, roleName))} }`;
 }

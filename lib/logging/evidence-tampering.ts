@@ -79,7 +79,8 @@ function pattern(sources: string[], events: readonly string[], detail: object = 
 /** One EventBridge pattern per watched kind of resource that has resources, keyed by a short name. */
 export function tamperingPatterns(r: EvidenceResources): Record<string, object> {
   const patterns: Record<string, object> = {};
-  const add = (name: string, source: string, events: readonly string[], field: string[], values: string[] | undefined) => {
+  /** One pattern matching `values` (exact, or content filters such as `{ suffix }`) at `field`. */
+  const add = (name: string, source: string, events: readonly string[], field: string[], values: Array<string | object> | undefined) => {
     if (!values || values.length === 0) { return; }
     let match: object = values;
     for (const key of [...field].reverse()) { match = { [key]: match }; }
@@ -106,19 +107,13 @@ export function tamperingPatterns(r: EvidenceResources): Record<string, object> 
   add('TopicDataProtection', 'aws.sns', TAMPERING_EVENTS.topicDataProtection, ['requestParameters', 'resourceArn'], r.topicArns);
   // A subscription's ARN is its topic's ARN and an id: a filter policy that drops everything, or an
   // unsubscribe, silences the alarms as surely as deleting the topic.
-  if (r.topicArns && r.topicArns.length > 0) {
-    patterns.TopicSubscriptions = pattern(['aws.sns'], TAMPERING_EVENTS.subscriptions,
-      { requestParameters: { subscriptionArn: r.topicArns.map((arn) => ({ prefix: `${arn}:` })) } });
-  }
+  add('TopicSubscriptions', 'aws.sns', TAMPERING_EVENTS.subscriptions, ['requestParameters', 'subscriptionArn'],
+    r.topicArns?.map((arn) => ({ prefix: `${arn}:` })));
   // A function may be named by name, full ARN or partial ARN.
-  if (r.functionNames && r.functionNames.length > 0) {
-    patterns.Functions = pattern(['aws.lambda'], TAMPERING_EVENTS.functions,
-      { requestParameters: { functionName: r.functionNames.flatMap((name) => [name, { suffix: `:function:${name}` }]) } });
-  }
+  add('Functions', 'aws.lambda', TAMPERING_EVENTS.functions, ['requestParameters', 'functionName'],
+    r.functionNames?.flatMap((name) => [name, { suffix: `:function:${name}` }]));
   // A second function running as the kubectl handler's role would be cluster admin too.
-  if (r.functionRoleArns && r.functionRoleArns.length > 0) {
-    patterns.FunctionsWithRole = pattern(['aws.lambda'], TAMPERING_EVENTS.functionsWithRole, { requestParameters: { role: [...r.functionRoleArns] } });
-  }
+  add('FunctionsWithRole', 'aws.lambda', TAMPERING_EVENTS.functionsWithRole, ['requestParameters', 'role'], r.functionRoleArns);
   // The delivery role trusts Firehose of this account: a second stream using it could write into
   // the archive as the real one does.
   if (r.deliveryRoleArns && r.deliveryRoleArns.length > 0) {

@@ -35,6 +35,8 @@ export interface KubectlProviderAckParts {
   readonly onEvent: IConstruct;
   readonly executionPolicy: IConstruct;
   readonly handlerPolicy: IConstruct;
+  /** The ECR repositories the handler's policy names for Helm charts. */
+  readonly chartRepositoriesArn: string;
 }
 
 /**
@@ -58,7 +60,7 @@ export function clusterPlumbingAcknowledgements(cluster: eks.Cluster, kubectl: K
     'EC2 authorizes DescribeNetworkInterfaces and DescribeSubnets only on all resources.');
   add(kubectl.handlerPolicy, ['AwsSolutions-IAM5[Resource::*]'],
     'ECR registry logins (ecr:GetAuthorizationToken, ecr-public:GetAuthorizationToken, sts:GetServiceBearerToken) are not resource-scoped.');
-  add(kubectl.handlerPolicy, ['AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/*]'],
+  add(kubectl.handlerPolicy, [`AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(cluster), kubectl.chartRepositoriesArn)}]`],
     'The handler pulls whichever Helm chart (an OCI artifact) a manifest of the app names, from this account\'s ECR in this region only.');
   const plumbing = 'aws-eks-v2 creates this kubectl provider function; the library owns its role, policies and log group, not its settings.';
   add(kubectl.handler, ['AwsSolutions-L1'],

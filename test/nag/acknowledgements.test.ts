@@ -29,6 +29,7 @@ function kubectlParts(cluster: HardenedEksCluster) {
     onEvent: provider.node.findChild('Provider').node.findChild('framework-onEvent'),
     executionPolicy: cluster.node.findChild('KubectlExecutionPolicy'),
     handlerPolicy: cluster.node.findChild('KubectlHandlerPolicy'),
+    chartRepositoriesArn: Stack.of(cluster).formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' }),
   };
 }
 
