@@ -2,7 +2,6 @@ import { Annotations, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ClusterEndpointAccess } from './endpoint-access';
 import { NetworkPolicyEnforcingMode } from './network-policy-mode';
-import { AuditObjectLockMode } from '../logging/audit-log-shipping';
 import type { HardenedEksClusterProps } from './hardened-eks-cluster';
 import { UpgradeSupportType } from './upgrade-support';
 import { MIN_RECOMMENDED_LOG_RETENTION_DAYS, WARNINGS } from '../private/defaults';
@@ -43,11 +42,6 @@ export function warnAboutWeakenings(scope: Construct, props: HardenedEksClusterP
     warnings.addWarningV2(WARNINGS.auditLogNotShipped,
       'auditLogShipping is false: audit events stay only in the control-plane log group, in the same account as the cluster. ' +
       'Anyone who can administer that account can delete them.');
-  }
-  if (props.auditLog?.objectLock === AuditObjectLockMode.DISABLED) {
-    warnings.addWarningV2(WARNINGS.auditObjectLockDisabled,
-      'auditLog.objectLock is DISABLED: the audit bucket has no S3 Object Lock, so no legal hold or retention can be placed on an audit object. ' +
-      'Keep it only for an archive created by release 0.1.0 (CloudFormation replaces a bucket to turn Object Lock on).');
   }
   if (props.networkPolicyEnforcingMode === NetworkPolicyEnforcingMode.STANDARD) {
     warnings.addWarningV2(WARNINGS.standardNetworkPolicyMode,

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { checkAuditLogOptions } from './audit-validation';
 import { applyAcknowledgements, auditArchiveAcknowledgements } from '../nag/acknowledgements';
 import { createEncryptedLogGroup } from './encrypted-log-group';
-import { AUDIT_LOG_DEFAULTS, AUDIT_EVENTS_PATTERN } from '../private/defaults';
+import { AUDIT_LOG_DEFAULTS, AUDIT_EVENTS_PATTERN, WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
 import { stableHash } from '../private/names';
 import { accountKeyPolicy } from '../private/key-policy';
@@ -447,6 +447,11 @@ export class AuditLogShipping extends Construct {
       objectLockDefaultRetention: objectLockRetention(props.objectLock, retentionDays),
       lifecycleRules: expiryRules('archive-then-expire', retentionDays, lifecycleTransitions(retentionDays)),
     });
+    if (props.objectLock === AuditObjectLockMode.DISABLED) {
+      Annotations.of(this).addWarningV2(WARNINGS.auditObjectLockDisabled,
+        'auditLog.objectLock is DISABLED: the audit bucket has no S3 Object Lock, so no legal hold or retention can be placed on an audit object. ' +
+        'Keep it only for an archive created by release 0.1.0 (CloudFormation replaces a bucket to turn Object Lock on).');
+    }
     // Written by hand, not through serverAccessLogsBucket: that helper switches between an ACL and
     // a bucket policy on a feature flag, and the library must not depend on the consumer's flags.
     const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;

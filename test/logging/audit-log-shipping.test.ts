@@ -7,8 +7,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { nagPacks } from '../../examples/basic';
 import { AuditLogShipping, AuditLogShippingProps, AuditObjectLockMode } from '../../lib';
 import { deliveryRoleName, lifecycleTransitions } from '../../lib/logging/audit-log-shipping';
-import { AUDIT_EVENTS_PATTERN, AUDIT_LOG_DEFAULTS } from '../../lib/private/defaults';
-import { fastApp } from '../fixtures';
+import { AUDIT_EVENTS_PATTERN, AUDIT_LOG_DEFAULTS, WARNINGS } from '../../lib/private/defaults';
+import { fastApp, warningsOf } from '../fixtures';
 import { HardenedEksTesting } from '../../lib/testing/hardened-eks-testing';
 
 const ARCHIVE_ACCOUNT = '999988887777';
@@ -260,8 +260,10 @@ describe('AuditLogShipping options', () => {
     }
   });
 
-  test('DISABLED leaves the bucket without Object Lock, as release 0.1.0 created it', () => {
-    const { template } = ship({ objectLock: AuditObjectLockMode.DISABLED });
+  test('DISABLED leaves the bucket without Object Lock, as release 0.1.0 created it, and warns on the construct itself', () => {
+    const { template, stack } = ship({ objectLock: AuditObjectLockMode.DISABLED });
+    expect(warningsOf(stack).filter((w) => w.includes(WARNINGS.auditObjectLockDisabled))).toHaveLength(1);
+    expect(warningsOf(ship().stack).join('\n')).not.toContain(WARNINGS.auditObjectLockDisabled);
     const archive = Object.entries(template.findResources('AWS::S3::Bucket')).find(([id]) => /^AuditLogBucket[0-9A-F]{8}$/.test(id))![1] as any;
     // Absent, not false: CloudFormation would replace a bucket whose ObjectLockEnabled changes at all.
     expect(Object.keys(archive.Properties)).not.toContain('ObjectLockEnabled');
