@@ -2,6 +2,7 @@ import { Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { ISOLATED_INTERFACE_ENDPOINT_SERVICES } from '../private/defaults';
 
 /**
  * Options of a cluster with no internet path.
@@ -68,30 +69,20 @@ export class ClusterNetwork {
 }
 
 /**
- * The interface endpoints an isolated cluster needs, by construct id, with who calls them:
+ * Who calls each endpoint of `ISOLATED_INTERFACE_ENDPOINT_SERVICES`:
  *
- * - `Ec2`: the VPC CNI (ENIs and addresses), the EBS CSI driver (volumes), the kubectl provider
- *   functions' network interfaces are Lambda's own;
- * - `EcrApi`, `EcrDocker`: image pulls by the nodes (add-on images live in AWS-owned ECR
+ * - `ec2`: the VPC CNI (ENIs and addresses), the EBS CSI driver (volumes);
+ * - `ecr.api`, `ecr.dkr`: image pulls by the nodes (add-on images live in AWS-owned ECR
  *   registries of the region), Helm charts from ECR by the kubectl handler;
- * - `Sts`: IRSA (`AssumeRoleWithWebIdentity`);
- * - `Logs`: workloads that log to CloudWatch (Lambda ships the kubectl provider's logs outside the VPC);
- * - `Eks`: the kubectl handler's `eks:DescribeCluster`, node bootstrap;
- * - `EksAuth`: the Pod Identity agent (`AssumeRoleForPodIdentity`);
- * - `ElasticLoadBalancing`: load balancer controllers;
- * - `Lambda`: the custom-resource framework function invoking the kubectl handler.
+ * - `sts`: IRSA (`AssumeRoleWithWebIdentity`);
+ * - `logs`: workloads that log to CloudWatch (Lambda ships the kubectl provider's logs outside the VPC);
+ * - `eks`: the kubectl handler's `eks:DescribeCluster`;
+ * - `eks-auth`: the Pod Identity agent (`AssumeRoleForPodIdentity`);
+ * - `elasticloadbalancing`: load balancer controllers;
+ * - `lambda`: the custom-resource framework function invoking the kubectl handler.
  */
-export const ISOLATED_INTERFACE_ENDPOINTS: ReadonlyArray<[string, ec2.InterfaceVpcEndpointAwsService]> = [
-  ['Ec2', ec2.InterfaceVpcEndpointAwsService.EC2],
-  ['EcrApi', ec2.InterfaceVpcEndpointAwsService.ECR],
-  ['EcrDocker', ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER],
-  ['Sts', ec2.InterfaceVpcEndpointAwsService.STS],
-  ['Logs', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
-  ['Eks', ec2.InterfaceVpcEndpointAwsService.EKS],
-  ['EksAuth', ec2.InterfaceVpcEndpointAwsService.EKS_AUTH],
-  ['ElasticLoadBalancing', ec2.InterfaceVpcEndpointAwsService.ELASTIC_LOAD_BALANCING],
-  ['Lambda', ec2.InterfaceVpcEndpointAwsService.LAMBDA],
-];
+export const ISOLATED_INTERFACE_ENDPOINTS: ReadonlyArray<[string, ec2.InterfaceVpcEndpointAwsService]> =
+  ISOLATED_INTERFACE_ENDPOINT_SERVICES.map(({ id, service }) => [id, new ec2.InterfaceVpcEndpointAwsService(service)]);
 
 /**
  * Endpoint policies: this account's principals to this account's resources, or (EC2, ECR: the
@@ -99,7 +90,7 @@ export const ISOLATED_INTERFACE_ENDPOINTS: ReadonlyArray<[string, ec2.InterfaceV
  * principals only. EKS Auth keeps the default policy.
  */
 const PERIMETER: Record<string, 'principal' | 'principal-and-resource'> = {
-  Ec2: 'principal', EcrApi: 'principal', EcrDocker: 'principal',
+  Ec2: 'principal', EcrApi: 'principal', EcrDocker: 'principal', Sts: 'principal',
   Logs: 'principal-and-resource', ElasticLoadBalancing: 'principal-and-resource', Lambda: 'principal-and-resource', Eks: 'principal-and-resource',
 };
 
@@ -116,8 +107,9 @@ function regionWithoutDashes(stack: Stack): string {
 }
 
 /**
- * Creates the endpoints in the VPC's isolated subnets: one security group that admits HTTPS only
- * from the groups given later (`allowFrom`), private DNS on every interface endpoint, and policies
+ * Creates the endpoints in the VPC's isolated subnets: one security group without rules (the
+ * cluster adds HTTPS in from its own group and the kubectl provider's), private DNS on every
+ * interface endpoint, and policies
  * that keep traffic to this account's principals and resources, with the exceptions AWS-owned
  * resources need.
  */
@@ -130,6 +122,7 @@ export function createIsolatedEndpoints(scope: Construct, vpc: ec2.IVpc, extra: 
     description: 'VPC interface endpoints of the EKS cluster: HTTPS in from the cluster, its nodes and its kubectl provider only',
   });
   const thisAccount = { StringEquals: { 'aws:PrincipalAccount': stack.account } };
+  const thisAccountToThisAccount = { StringEquals: { 'aws:PrincipalAccount': stack.account, 'aws:ResourceAccount': stack.account } };
 
   const s3 = new ec2.GatewayVpcEndpoint(scope, 'S3Endpoint', { vpc, service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [subnets] });
   s3.addToPolicy(new iam.PolicyStatement({
@@ -137,7 +130,7 @@ export function createIsolatedEndpoints(scope: Construct, vpc: ec2.IVpc, extra: 
     principals: [new iam.AnyPrincipal()],
     actions: ['s3:*'],
     resources: ['*'],
-    conditions: { StringEquals: { 'aws:PrincipalAccount': stack.account, 'aws:ResourceAccount': stack.account } },
+    conditions: thisAccountToThisAccount,
   }));
   s3.addToPolicy(new iam.PolicyStatement({
     sid: 'EcrImageLayers',
@@ -164,32 +157,25 @@ export function createIsolatedEndpoints(scope: Construct, vpc: ec2.IVpc, extra: 
     } else if (perimeter === 'principal-and-resource') {
       endpoint.addToPolicy(new iam.PolicyStatement({
         sid: 'ThisAccountsPrincipalsToThisAccountsResources', principals: [new iam.AnyPrincipal()], actions: ['*'], resources: ['*'],
-        conditions: { StringEquals: { 'aws:PrincipalAccount': stack.account, 'aws:ResourceAccount': stack.account } },
+        conditions: thisAccountToThisAccount,
       }));
     }
     interfaces.push(endpoint);
+    return endpoint;
   };
   for (const [id, service] of ISOLATED_INTERFACE_ENDPOINTS) {
+    const endpoint = add(id, service, PERIMETER[id]);
     if (id === 'Sts') {
-      const sts = new ec2.InterfaceVpcEndpoint(scope, 'StsEndpoint', {
-        vpc, service, subnets, securityGroups: [securityGroup], privateDnsEnabled: true, open: false,
-      });
-      sts.addToPolicy(new iam.PolicyStatement({
-        sid: 'ThisAccountsPrincipals', principals: [new iam.AnyPrincipal()], actions: ['sts:*'], resources: ['*'], conditions: thisAccount,
-      }));
       // IRSA: pods call AssumeRoleWithWebIdentity as a federated identity, which no `AWS` principal
       // element matches (hence `*`); only roles of this account can be assumed that way here.
-      sts.addToPolicy(new iam.PolicyStatement({
+      endpoint.addToPolicy(new iam.PolicyStatement({
         sid: 'WebIdentityIntoThisAccountsRoles',
         principals: [new iam.StarPrincipal()],
         actions: ['sts:AssumeRoleWithWebIdentity'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:ResourceAccount': stack.account } },
       }));
-      interfaces.push(sts);
-      continue;
     }
-    add(id, service, PERIMETER[id]);
   }
   extra.forEach((service, i) => add(`Additional${i}`, service));
   return { securityGroup, s3, interfaces };

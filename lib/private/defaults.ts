@@ -159,3 +159,19 @@ export const AUDIT_LOG_DEFAULTS = {
  * control-plane log lines) in an EKS control-plane log group.
  */
 export const AUDIT_EVENTS_PATTERN = '{ $.kind = "Event" }';
+
+/**
+ * The interface endpoints a cluster without an internet path needs (construct id, service name),
+ * beside an S3 gateway endpoint. Who calls each is in cluster-network.ts.
+ */
+export const ISOLATED_INTERFACE_ENDPOINT_SERVICES: ReadonlyArray<{ readonly id: string; readonly service: string }> = [
+  { id: 'Ec2', service: 'ec2' },
+  { id: 'EcrApi', service: 'ecr.api' },
+  { id: 'EcrDocker', service: 'ecr.dkr' },
+  { id: 'Sts', service: 'sts' },
+  { id: 'Logs', service: 'logs' },
+  { id: 'Eks', service: 'eks' },
+  { id: 'EksAuth', service: 'eks-auth' },
+  { id: 'ElasticLoadBalancing', service: 'elasticloadbalancing' },
+  { id: 'Lambda', service: 'lambda' },
+];

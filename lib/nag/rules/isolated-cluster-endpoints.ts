@@ -1,9 +1,10 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import { deployedProperties, flattenJoin, HardenedEksRule, isEksCluster, list } from './rule';
+import { ISOLATED_INTERFACE_ENDPOINT_SERVICES } from '../../private/defaults';
 
 /** The services an EKS cluster without an internet path must reach through VPC endpoints. */
-export const ISOLATED_CLUSTER_SERVICES = ['ec2', 'ecr.api', 'ecr.dkr', 'sts', 'logs', 'eks', 'eks-auth', 'elasticloadbalancing', 'lambda', 's3'] as const;
+export const ISOLATED_CLUSTER_SERVICES: readonly string[] = [...ISOLATED_INTERFACE_ENDPOINT_SERVICES.map((e) => e.service), 's3'];
 
 /**
  * A cluster in a VPC of the app that has no internet gateway (so no internet path) and lacks a VPC
