@@ -180,3 +180,30 @@ export function createIsolatedEndpoints(scope: Construct, vpc: ec2.IVpc, extra: 
   extra.forEach((service, i) => add(`Additional${i}`, service));
   return { securityGroup, s3, interfaces };
 }
+
+/** What must exist before something reaches the endpoints. */
+export interface EndpointPaths {
+  /** The endpoints and both ways in: what nodes and the kubectl provider wait for. */
+  readonly forAll: Construct[];
+  /** The endpoints and the kubectl group's way in only (the cluster's rule waits for the cluster). */
+  readonly forKubectl: Construct[];
+}
+
+/**
+ * Lets the cluster's security group (the control plane's interfaces and the nodes: managed node
+ * groups without groups of their own carry it) and the kubectl provider's group reach the
+ * endpoints on 443. The kubectl rule is a resource of its own, so that what needs only it need not
+ * wait for the cluster.
+ */
+export function admitToEndpoints(scope: Construct, endpoints: IsolatedEndpoints, clusterSecurityGroup: ec2.ISecurityGroup,
+  kubectlSecurityGroup: ec2.ISecurityGroup): EndpointPaths {
+  endpoints.securityGroup.addIngressRule(clusterSecurityGroup, ec2.Port.tcp(443), 'The cluster and its nodes');
+  const kubectlIngress = new ec2.CfnSecurityGroupIngress(scope, 'EndpointIngressFromKubectl', {
+    groupId: endpoints.securityGroup.securityGroupId,
+    sourceSecurityGroupId: kubectlSecurityGroup.securityGroupId,
+    ipProtocol: 'tcp', fromPort: 443, toPort: 443,
+    description: 'The kubectl provider',
+  });
+  const reached = [...endpoints.interfaces, endpoints.s3];
+  return { forAll: [...reached, endpoints.securityGroup, kubectlIngress], forKubectl: [...reached, kubectlIngress] };
+}

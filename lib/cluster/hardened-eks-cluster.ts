@@ -6,11 +6,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct, IDependable } from 'constructs';
+import { Construct } from 'constructs';
 import { createManagedAddons } from './addons';
-import { ClusterNetwork, createIsolatedEndpoints, IsolatedEndpoints } from './cluster-network';
+import { admitToEndpoints, ClusterNetwork, createIsolatedEndpoints, IsolatedEndpoints } from './cluster-network';
 import { ClusterEndpointAccess } from './endpoint-access';
-import { createKubectlHandlerRole, hardenKubectlProvider } from './kubectl-provider';
+import { createKubectlHandlerRole, createKubectlSecurityGroup, hardenKubectlProvider, refuseChartAssets } from './kubectl-provider';
 import { createHardenedVpc, placeDefaultSecurityGroupCleanupInVpc } from './network';
 import { NetworkPolicyEnforcingMode } from './network-policy-mode';
 import { createNodeVolumeKey } from './node-volume-key';
@@ -344,8 +344,6 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
 
   /** The VPC endpoints, when the network is isolated. */
   private readonly endpoints?: IsolatedEndpoints;
-  /** What a function in the kubectl group needs before it can reach the endpoints. */
-  private endpointsReachableByKubectl?: IDependable[];
 
   /** The EBS CSI driver, its role, the volume key and the default StorageClass, unless `storage` is false. */
   public readonly storage?: ClusterStorage;
@@ -409,16 +407,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     });
     this.controlPlaneLogGroup = controlPlaneLogs.logGroup;
 
-    // The kubectl handler and its provider framework get a security group of their own rather than
-    // the cluster's (which admits everything from its members): out on 443 only (the cluster
-    // endpoint, and EKS's and ECR's regional APIs through the NAT gateways), and the cluster's
-    // group admits them on 443 only.
-    const kubectlSecurityGroup = new ec2.SecurityGroup(this, 'KubectlSecurityGroup', {
-      vpc: this.vpc,
-      allowAllOutbound: false,
-      description: `kubectl handler of EKS cluster ${clusterName}: HTTPS out only`,
-    });
-    kubectlSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'The cluster endpoint and AWS APIs (eks:DescribeCluster, ECR) over HTTPS');
+    const kubectlSecurityGroup = createKubectlSecurityGroup(this, this.vpc, clusterName);
     this.kubectlSecurityGroup = kubectlSecurityGroup;
 
     const kubectlHandlerRole = createKubectlHandlerRole(this, clusterName);
@@ -455,37 +444,19 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
       Annotations.of(this.cluster).acknowledgeWarning('@aws-cdk/aws-eks:isolatedSubnetsForKubectlPrivateSubnets',
         'ClusterNetwork.isolated() creates the VPC endpoints the kubectl provider needs');
     }
-    // The handler's role takes no grants from aws-cdk-lib (it runs on the library's policies), so a
-    // Helm chart shipped as a CDK asset could not be read at deploy time: say so at synth.
-    this.node.addValidation({
-      validate: () => this.node.root.node.findAll()
-        .filter((c): c is eks.HelmChart => c instanceof eks.HelmChart && c.chartAsset !== undefined && JSON.stringify(helmChartClusterName(c)) === JSON.stringify(Stack.of(this).resolve(this.cluster.clusterName)))
-        .map((c) => `${c.node.path}: chartAsset is not supported on a HardenedEksCluster, whose kubectl handler reads only what its own ` +
-          'policies name. Push the chart to ECR as an OCI artifact and use repository: \'oci://<account>.dkr.ecr.<region>.amazonaws.com/<name>\' instead.'),
-    });
-    if (this.endpoints) {
-      // The control plane's group holds the nodes too (managed node groups without groups of
-      // their own); the kubectl provider's functions call EKS, Lambda, ECR and Logs.
-      this.endpoints.securityGroup.addIngressRule(this.cluster.clusterSecurityGroup, ec2.Port.tcp(443), 'The cluster and its nodes');
-      // A resource of its own, so that what only needs the kubectl group's way in can wait for
-      // exactly that (the cluster's rule waits for the cluster).
-      const kubectlIngress = new ec2.CfnSecurityGroupIngress(this, 'EndpointIngressFromKubectl', {
-        groupId: this.endpoints.securityGroup.securityGroupId,
-        sourceSecurityGroupId: kubectlSecurityGroup.securityGroupId,
-        ipProtocol: 'tcp', fromPort: 443, toPort: 443,
-        description: 'The kubectl provider',
-      });
-      this.endpointsReachableByKubectl = [...this.endpoints.interfaces, this.endpoints.s3, kubectlIngress];
-      const reachable = [...this.endpoints.interfaces, this.endpoints.s3, this.endpoints.securityGroup, kubectlIngress];
-      this.nodeGroupPrerequisites.push(...reachable);
-      kubectlProvider.handler.node.defaultChild!.node.addDependency(...reachable);
-      kubectlProvider.onEvent.node.defaultChild!.node.addDependency(...reachable);
+    refuseChartAssets(this, this.cluster);
+    const endpointPaths = this.endpoints
+      ? admitToEndpoints(this, this.endpoints, this.cluster.clusterSecurityGroup, kubectlSecurityGroup) : undefined;
+    if (endpointPaths) {
+      this.nodeGroupPrerequisites.push(...endpointPaths.forAll);
+      kubectlProvider.handler.node.defaultChild!.node.addDependency(...endpointPaths.forAll);
+      kubectlProvider.onEvent.node.defaultChild!.node.addDependency(...endpointPaths.forAll);
     }
     // aws-cdk-lib's default-security-group cleanup runs in the VPC too, in the kubectl group (HTTPS
     // out only), once the VPC has a way out: NAT routes, or the endpoints (an isolated VPC without
     // the library's endpoints keeps it outside, where it needs none).
-    if (ownVpc && (!isolated || this.endpoints)) {
-      placeDefaultSecurityGroupCleanupInVpc(ownVpc, kubectlSecurityGroup, this.endpointsReachableByKubectl
+    if (ownVpc && (!isolated || endpointPaths)) {
+      placeDefaultSecurityGroupCleanupInVpc(ownVpc, kubectlSecurityGroup, endpointPaths?.forKubectl
         ?? ownVpc.privateSubnets.map((subnet) => subnet.internetConnectivityEstablished));
     }
     const cfnCluster = this.cluster.node.defaultChild as eks.CfnCluster;
@@ -592,7 +563,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     facts.deletionProtection = props.deletionProtection !== false;
     facts.extendedSupport = props.upgradeSupport === UpgradeSupportType.EXTENDED;
     facts.networkPolicyMode = props.networkPolicyEnforcingMode ?? NetworkPolicyEnforcingMode.STRICT;
-    facts.isolatedNetwork = props.network?.hasNoInternetPath === true;
+    facts.isolatedNetwork = isolated;
     facts.clusterAdmins = (props.clusterAdmins ?? []).length;
     facts.breakGlass = props.breakGlassAdminRole !== undefined;
     facts.auditShipping = !this.auditLog ? 'off'
@@ -935,10 +906,3 @@ function declareAdmin(entry: Construct, why: string): void {
   if (cfn instanceof CfnResource) { cfn.addMetadata(DECLARED_ADMIN_METADATA, why); }
 }
 
-/** The cluster a Helm chart installs into, as its custom resource names it (resolved), or undefined. */
-function helmChartClusterName(chart: eks.HelmChart): unknown {
-  const resource = chart.node.tryFindChild('Resource')?.node.defaultChild;
-  if (!resource || !CfnResource.isCfnResource(resource)) { return undefined; }
-  // Custom resource properties have no public accessor; this is what the template will hold.
-  return Stack.of(resource).resolve((resource as any)._cfnProperties?.ClusterName);
-}

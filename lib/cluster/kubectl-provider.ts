@@ -1,4 +1,5 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -24,6 +25,45 @@ import { createEncryptedLogGroup } from '../logging/encrypted-log-group';
  * - both log into one log group of the stack, encrypted with its own key, with the control-plane
  *   logs' retention, retained.
  */
+
+/**
+ * The security group of the kubectl handler and its provider framework, created before the
+ * cluster: HTTPS out only (the cluster endpoint, and EKS's and ECR's regional APIs through the NAT
+ * gateways or the endpoints), rather than the cluster's group, which admits everything from its
+ * members. The cluster adds the rule that lets it in on 443.
+ */
+export function createKubectlSecurityGroup(scope: Construct, vpc: ec2.IVpc, clusterName: string): ec2.SecurityGroup {
+  const securityGroup = new ec2.SecurityGroup(scope, 'KubectlSecurityGroup', {
+    vpc,
+    allowAllOutbound: false,
+    description: `kubectl handler of EKS cluster ${clusterName}: HTTPS out only`,
+  });
+  securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'The cluster endpoint and AWS APIs (eks:DescribeCluster, ECR) over HTTPS');
+  return securityGroup;
+}
+
+/**
+ * Fails the synth for a Helm chart shipped as a CDK asset on this cluster: the handler's role
+ * takes no grants from aws-cdk-lib (it runs on the library's policies), so it could not read the
+ * asset at deploy time.
+ */
+export function refuseChartAssets(scope: Construct, cluster: eks.Cluster): void {
+  scope.node.addValidation({
+    validate: () => scope.node.root.node.findAll()
+      .filter((c): c is eks.HelmChart => c instanceof eks.HelmChart && c.chartAsset !== undefined
+        && JSON.stringify(helmChartClusterName(c)) === JSON.stringify(Stack.of(scope).resolve(cluster.clusterName)))
+      .map((c) => `${c.node.path}: chartAsset is not supported on a HardenedEksCluster, whose kubectl handler reads only what its own ` +
+        'policies name. Push the chart to ECR as an OCI artifact and use repository: \'oci://<account>.dkr.ecr.<region>.amazonaws.com/<name>\' instead.'),
+  });
+}
+
+/** The cluster a Helm chart installs into, as its custom resource names it (resolved), or undefined. */
+function helmChartClusterName(chart: eks.HelmChart): unknown {
+  const resource = chart.node.tryFindChild('Resource')?.node.defaultChild;
+  if (!resource || !CfnResource.isCfnResource(resource)) { return undefined; }
+  // Custom resource properties have no public accessor; this is what the template will hold.
+  return Stack.of(resource).resolve((resource as any)._cfnProperties?.ClusterName);
+}
 
 /** The handler's role, created before the cluster so aws-eks-v2 uses it. */
 export function createKubectlHandlerRole(scope: Construct, clusterName: string): iam.Role {
