@@ -16,7 +16,7 @@ import { NetworkPolicyEnforcingMode } from './network-policy-mode';
 import { createNodeVolumeKey } from './node-volume-key';
 import { UpgradeSupportType } from './upgrade-support';
 import {
-  checkAddonVersion, checkClusterName, checkPublicCidrs, checkRetention, checkStrictModeVersion, checkVersionAndLayer,
+  checkAddonVersion, checkClusterName, checkPublicCidrs, checkRetention, checkStrictModeVersion, checkVersionAndLayer, checkVpc,
 } from './validation';
 import { warnAboutWeakenings } from './weakenings';
 import { IHardenedCluster } from '../core/hardened-cluster';
@@ -606,31 +606,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
       problems.add('flowLogRetention', props.flowLogRetention,
         'Flow logs are created only for the VPC the library creates. Remove flowLogRetention, or configure flow logs on your own VPC.');
     }
-    if (props.vpc && props.network?.hasNoInternetPath) {
-      if (props.vpc.publicSubnets.length > 0 || props.vpc.privateSubnets.length > 0) {
-        problems.add('vpc', props.vpc.node.path,
-          'network is ClusterNetwork.isolated(), but the VPC has public or PRIVATE_WITH_EGRESS subnets, so it has an internet path. ' +
-          'Pass a VPC with PRIVATE_ISOLATED subnets only, or choose ClusterNetwork.natEgress().');
-      } else if (props.vpc.isolatedSubnets.length === 0) {
-        problems.add('vpc', props.vpc.node.path, 'network is ClusterNetwork.isolated(), but the VPC has no isolated subnets. Pass a VPC with PRIVATE_ISOLATED subnets in at least two availability zones.');
-      } else {
-        const zones = props.vpc.isolatedSubnets.map((subnet) => subnet.availabilityZone);
-        if (!zones.some((zone) => Token.isUnresolved(zone)) && new Set(zones).size < 2) {
-          problems.add('vpc', props.vpc.node.path,
-            `All isolated subnets are in one availability zone (${zones[0]}); EKS needs subnets in at least two. Add isolated subnets in another zone.`);
-        }
-      }
-    } else if (props.vpc && props.vpc.privateSubnets.length === 0) {
-      problems.add('vpc', props.vpc.node.path,
-        'The VPC has no private subnets (with egress); the control plane, nodes and kubectl handler must not sit in public subnets. ' +
-        'Pass a VPC with PRIVATE_WITH_EGRESS subnets in at least two availability zones, or leave vpc unset.');
-    } else if (props.vpc) {
-      const zones = props.vpc.privateSubnets.map((subnet) => subnet.availabilityZone);
-      if (!zones.some((zone) => Token.isUnresolved(zone)) && new Set(zones).size < 2) {
-        problems.add('vpc', props.vpc.node.path,
-          `All private subnets are in one availability zone (${zones[0]}); EKS needs subnets in at least two. Add private subnets in another zone.`);
-      }
-    }
+    if (props.vpc) { checkVpc(problems, props.vpc, props.network?.hasNoInternetPath === true); }
     const key = props.secretsEncryptionKey?.node.defaultChild;
     if (key instanceof kms.CfnKey && key.enableKeyRotation !== true) {
       problems.add('secretsEncryptionKey', props.secretsEncryptionKey!.node.path,

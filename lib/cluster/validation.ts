@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NetworkPolicyEnforcingMode } from './network-policy-mode';
 import { canonicalIpv4Cidr } from '../private/cidr';
@@ -141,5 +142,32 @@ export function checkStrictModeVersion(problems: PropProblems, version: string |
     problems.add('vpcCniAddonVersion', version,
       'Strict NetworkPolicy enforcement (the default networkPolicyEnforcingMode) needs vpc-cni v1.17.1 or later. ' +
       'Pin a newer version, or leave vpcCniAddonVersion unset for EKS\'s default.');
+  }
+}
+
+/**
+ * A VPC the user brings: subnets of the kind the network needs (private with egress, or isolated
+ * and nothing else for an isolated network), in at least two availability zones.
+ */
+export function checkVpc(problems: PropProblems, vpc: ec2.IVpc, isolated: boolean): void {
+  const where = vpc.node.path;
+  if (isolated && (vpc.publicSubnets.length > 0 || vpc.privateSubnets.length > 0)) {
+    problems.add('vpc', where,
+      'network is ClusterNetwork.isolated(), but the VPC has public or PRIVATE_WITH_EGRESS subnets, so it has an internet path. ' +
+      'Pass a VPC with PRIVATE_ISOLATED subnets only, or choose ClusterNetwork.natEgress().');
+    return;
+  }
+  const [subnets, kind] = isolated ? [vpc.isolatedSubnets, 'isolated'] : [vpc.privateSubnets, 'private'];
+  if (subnets.length === 0) {
+    problems.add('vpc', where, isolated
+      ? 'network is ClusterNetwork.isolated(), but the VPC has no isolated subnets. Pass a VPC with PRIVATE_ISOLATED subnets in at least two availability zones.'
+      : 'The VPC has no private subnets (with egress); the control plane, nodes and kubectl handler must not sit in public subnets. ' +
+        'Pass a VPC with PRIVATE_WITH_EGRESS subnets in at least two availability zones, or leave vpc unset.');
+    return;
+  }
+  const zones = subnets.map((subnet) => subnet.availabilityZone);
+  if (!zones.some((zone) => Token.isUnresolved(zone)) && new Set(zones).size < 2) {
+    problems.add('vpc', where,
+      `All ${kind} subnets are in one availability zone (${zones[0]}); EKS needs subnets in at least two. Add ${kind} subnets in another zone.`);
   }
 }

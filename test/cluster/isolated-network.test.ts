@@ -219,6 +219,18 @@ describe('a VPC of your own with isolated', () => {
     expect(message).toContain('PRIVATE_ISOLATED subnets only');
   });
 
+  test('an imported VPC without isolated subnets, or with all of them in one zone, is refused with the fix', () => {
+    const imported = (attrs: Partial<ec2.VpcAttributes>) => {
+      const app = fastApp();
+      const stack = new Stack(app, 'Test', { env: ENV });
+      const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Own', { vpcId: 'vpc-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'], ...attrs });
+      try { new HardenedEksCluster(stack, 'Cluster', { vpc, network: ClusterNetwork.isolated() }); return ''; } catch (e) { return String((e as Error).message); }
+    };
+    expect(imported({})).toMatch(/vpc.*no isolated subnets.*PRIVATE_ISOLATED subnets in at least two availability zones/s);
+    expect(imported({ availabilityZones: ['eu-west-1a'], isolatedSubnetIds: ['subnet-1'] }))
+      .toMatch(/All isolated subnets are in one availability zone \(eu-west-1a\).*Add isolated subnets in another zone/s);
+  });
+
   test('a VPC with isolated subnets only is accepted', () => {
     expect(attempt({ subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 20 }] })).toBe('');
   });
@@ -256,6 +268,8 @@ test('the hardening report counts no internet path as enforced by the option, an
 test('the default-security-group cleanup waits for the endpoints; without the library\'s endpoints it stays outside the VPC', () => {
   const cleanup = Object.values(resources).find((r) => r.Type === 'Custom::VpcRestrictDefaultSG');
   expect(cleanup.DependsOn).toEqual(expect.arrayContaining(endpoints.map(([id]) => id)));
+  // And for the kubectl group's way into them (the group the cleanup runs in).
+  expect(cleanup.DependsOn).toContainEqual(expect.stringMatching(/^ClusterEndpointIngressFromKubectl/));
   const handler = Object.entries(resources).find(([id]) => /^CustomVpcRestrictDefaultSGCustomResourceProviderHandler/.test(id))![1];
   expect(handler.Properties.VpcConfig.SubnetIds).toEqual(Object.entries(resources).filter(([, r]) => r.Type === 'AWS::EC2::Subnet').map(([id]) => ({ Ref: id })));
   const noEndpoints = synthCluster({ network: ClusterNetwork.isolated({ createEndpoints: false }) }, {}, { env: ENV }).template.toJSON().Resources as Record<string, any>;
