@@ -222,3 +222,27 @@ describe('AuditDetections bad input', () => {
     fails({ secretReaders: many }, /secretReaders: received "40 entries \(pattern of \d+ characters\)"/, /1024/);
   });
 });
+
+describe('AuditDetections manifestApplierRole', () => {
+  const patternsOf = (template: Template) => Object.fromEntries((Object.values(template.findResources('AWS::Logs::MetricFilter')) as any[])
+    .map((f) => [f.Properties.MetricTransformations[0].MetricName, JSON.stringify(f.Properties.FilterPattern)]));
+
+  test('without it, nobody is left out of the secret, RBAC and guard-rail detections by role', () => {
+    const patterns = patternsOf(detect().template);
+    for (const name of ['SecretReads', 'ClusterRbacChanges', 'GuardRailChanges']) {
+      expect(patterns[name]).not.toContain('assumed-role');
+    }
+  });
+
+  test('with it, exactly that role\'s sessions in its account are left out of those three, and of nothing else', () => {
+    const roles = new Stack(fastApp(), 'Roles', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const { template } = detect({ manifestApplierRole: iam.Role.fromRoleName(roles, 'Applier', 'applier') });
+    const patterns = patternsOf(template);
+    for (const name of ['SecretReads', 'ClusterRbacChanges', 'GuardRailChanges']) {
+      expect(patterns[name]).toContain(':sts::111122223333:assumed-role/applier/*');
+    }
+    for (const name of ['ExecIntoPod', 'CredentialMinting', 'ControllerAccountPods', 'ClusterAdminBindings', 'AdmissionDenials']) {
+      expect(patterns[name]).not.toContain('assumed-role/applier');
+    }
+  });
+});
