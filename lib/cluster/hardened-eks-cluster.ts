@@ -45,7 +45,7 @@ import {
   DEFAULT_FLOW_LOG_RETENTION, DEFAULT_KUBERNETES_VERSION, DEFAULT_VPC_CIDR, MANY_NAMESPACES, WARNINGS,
 } from '../private/defaults';
 import { HardenedEksValidationError, PropProblems } from '../private/errors';
-import { accountKeyPolicy } from '../private/key-policy';
+import { createLibraryKey } from '../private/key-policy';
 
 /**
  * Properties of a HardenedEksCluster. Every one is optional; the defaults are the hardened choice.
@@ -390,12 +390,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     this.endpoints = isolated && props.network!.createsEndpoints
       ? createIsolatedEndpoints(this, this.vpc, props.network!.additionalInterfaceEndpoints) : undefined;
 
-    this.secretsKey = props.secretsEncryptionKey ?? new kms.Key(this, 'SecretsKey', {
-      description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${clusterName}`,
-      enableKeyRotation: true,
-      policy: accountKeyPolicy(),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.secretsKey = props.secretsEncryptionKey ?? createLibraryKey(this, 'SecretsKey', `Envelope encryption of Kubernetes Secrets in EKS cluster ${clusterName}`);
 
     // EKS would create this log group itself (unencrypted, never expiring) unless it exists first.
     const controlPlaneLogs = createEncryptedLogGroup(this, {

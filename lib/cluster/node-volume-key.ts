@@ -1,9 +1,9 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { autoScalingServiceLinkedRoleArn } from '../nodes/hardened-node-group';
-import { accountKeyPolicy } from '../private/key-policy';
+import { createLibraryKey } from '../private/key-policy';
 
 /**
  * The customer managed key that encrypts the EBS volumes of every node group of a cluster, with
@@ -11,12 +11,7 @@ import { accountKeyPolicy } from '../private/key-policy';
  * Scaling service-linked role (which launches managed nodes) use it.
  */
 export function createNodeVolumeKey(scope: Construct, clusterName: string): kms.Key {
-  const key = new kms.Key(scope, 'NodeVolumeKey', {
-    description: `Encrypts the EBS volumes of the nodes of EKS cluster ${clusterName}`,
-    enableKeyRotation: true,
-    policy: accountKeyPolicy(),
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
+  const key = createLibraryKey(scope, 'NodeVolumeKey', `Encrypts the EBS volumes of the nodes of EKS cluster ${clusterName}`);
   // Any principal, narrowed to exactly the service-linked role of this account: a key policy
   // naming the role directly fails to create in accounts where the role does not exist yet.
   const autoScaling = new iam.AnyPrincipal().withConditions({

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Aws, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, Names, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -16,7 +16,7 @@ import { checkDetectionSettings } from './audit-validation';
 import { EvidenceResources, rulesPattern, tamperingPatterns } from './evidence-tampering';
 import { AUDIT_EVENTS_PATTERN, WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
-import { accountKeyPolicy } from '../private/key-policy';
+import { createLibraryKey } from '../private/key-policy';
 
 /**
  * Threshold, period and on/off switch of one detection.
@@ -69,7 +69,7 @@ export interface AuditDetectionsOptions {
   readonly forbiddenBursts?: AuditDetectionSettings;
   /** Bindings created or changed to grant `cluster-admin` or name `system:masters`. @default - on, threshold 1 */
   readonly clusterAdminBindings?: AuditDetectionSettings;
-  /** `get`/`list`/`watch`/`update`/`patch` of Secrets by a principal outside `secretReaders`. @default - on, threshold 1 */
+  /** `get`/`list`/`watch`/`update`/`patch`/`delete`/`deletecollection` of Secrets (each returns their contents) by a principal outside `secretReaders`. @default - on, threshold 1 */
   readonly secretReads?: AuditDetectionSettings;
   /** ClusterRoles or ClusterRoleBindings written or deleted by anyone but the control plane, EKS's add-on manager and the manifest applier. @default - on, threshold 1 */
   readonly clusterRbacChanges?: AuditDetectionSettings;
@@ -158,7 +158,7 @@ const DETECTIONS: readonly DetectionSpec[] = [
   { key: 'anonymousRequests', id: 'AnonymousRequests', alarmSuffix: 'anonymous-requests', threshold: 1, period: Duration.minutes(5), describe: 'The API server saw a request as system:anonymous or system:unauthenticated, or refused one for lack of credentials (401), beyond the allowed health probes.' },
   { key: 'forbiddenBursts', id: 'ForbiddenBursts', alarmSuffix: 'forbidden-bursts', threshold: 20, period: Duration.minutes(5), describe: 'One principal received many 403 Forbidden responses: someone probing what a stolen credential may do.' },
   { key: 'clusterAdminBindings', id: 'ClusterAdminBindings', alarmSuffix: 'cluster-admin-bindings', threshold: 1, period: Duration.minutes(5), describe: 'A (Cluster)RoleBinding was created or changed to grant cluster-admin or name system:masters.' },
-  { key: 'secretReads', id: 'SecretReads', alarmSuffix: 'secret-reads', threshold: 1, period: Duration.minutes(5), describe: 'A principal outside the allow-list read, listed, watched, updated or patched Secrets (the responses carry their contents).' },
+  { key: 'secretReads', id: 'SecretReads', alarmSuffix: 'secret-reads', threshold: 1, period: Duration.minutes(5), describe: 'A principal outside the allow-list read, listed, watched, updated, patched or deleted Secrets (the responses carry their contents).' },
   { key: 'clusterRbacChanges', id: 'ClusterRbacChanges', alarmSuffix: 'cluster-rbac-changes', threshold: 1, period: Duration.minutes(5), describe: 'A ClusterRole or ClusterRoleBinding was written or deleted by someone other than the control plane, EKS\'s add-on manager or the manifest applier: a new or widened cluster-wide permission.' },
   { key: 'credentialMinting', id: 'CredentialMinting', alarmSuffix: 'credential-minting', threshold: 1, period: Duration.minutes(5), describe: 'Someone impersonated another identity, approved a certificate signing request, or minted a token for a kube-system service account.' },
   { key: 'guardRailChanges', id: 'GuardRailChanges', alarmSuffix: 'guard-rail-changes', threshold: 1, period: Duration.minutes(5), describe: 'An admission policy, its binding or an admission webhook was written or deleted, a Namespace\'s labels changed, or a NetworkPolicy was written or deleted, by someone other than the manifest applier.' },
@@ -219,12 +219,7 @@ export class AuditDetections extends Construct {
     if (props.alarmTopic) {
       this.alarmTopic = props.alarmTopic;
     } else {
-      const key = new kms.Key(this, 'AlarmTopicKey', {
-        description: `Encrypts the audit alarm topic of EKS cluster ${props.clusterName}`,
-        enableKeyRotation: true,
-        policy: accountKeyPolicy(),
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
+      const key = createLibraryKey(this, 'AlarmTopicKey', `Encrypts the audit alarm topic of EKS cluster ${props.clusterName}`);
       key.addToResourcePolicy(new iam.PolicyStatement({
         sid: 'CloudWatchAlarmsOfThisAccountPublish',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],

@@ -14,7 +14,7 @@ import { createEncryptedLogGroup } from './encrypted-log-group';
 import { AUDIT_LOG_DEFAULTS, AUDIT_EVENTS_PATTERN, WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
 import { stableHash } from '../private/names';
-import { accountKeyPolicy } from '../private/key-policy';
+import { createLibraryKey } from '../private/key-policy';
 
 /**
  * How the audit bucket's S3 Object Lock protects each object for the whole retention.
@@ -215,12 +215,7 @@ export class AuditLogShipping extends Construct {
     const bucket = this.bucket;
     const bucketKey = this.bucketKey!;
 
-    const streamKey = new kms.Key(this, 'StreamKey', {
-      description: `Encrypts the audit events Firehose buffers for EKS cluster ${props.clusterName}`,
-      enableKeyRotation: true,
-      policy: accountKeyPolicy(),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const streamKey = createLibraryKey(this, 'StreamKey', `Encrypts the audit events Firehose buffers for EKS cluster ${props.clusterName}`);
     this.streamKey = streamKey;
 
     const deliveryRole = new iam.Role(this, 'DeliveryRole', {
@@ -393,12 +388,7 @@ export class AuditLogShipping extends Construct {
     // Never shorter than the log group it archives.
     const retentionDays = props.retention?.toDays()
       ?? Math.max(AUDIT_LOG_DEFAULTS.retention.toDays(), props.logGroupRetention ?? 0);
-    const key = new kms.Key(this, 'BucketKey', {
-      description: `Encrypts the audit log archive of EKS cluster ${props.clusterName}`,
-      enableKeyRotation: true,
-      policy: accountKeyPolicy(),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const key = createLibraryKey(this, 'BucketKey', `Encrypts the audit log archive of EKS cluster ${props.clusterName}`);
     // Destroying the key would make every archived object unreadable, Object Lock or not. Someone
     // must first rewrite this key policy (PutKeyPolicy, in CloudTrail and watched by the
     // evidence-tampering rule) and then wait the 7-day minimum before deletion.
@@ -412,12 +402,7 @@ export class AuditLogShipping extends Construct {
 
     // Server access logs, on a key of their own that S3 log delivery of this account may use.
     // No Object Lock here: S3 does not deliver server access logs into a bucket that has it.
-    const accessLogsKey = new kms.Key(this, 'AccessLogsBucketKey', {
-      description: `Encrypts the server access logs of the audit log archive of EKS cluster ${props.clusterName}`,
-      enableKeyRotation: true,
-      policy: accountKeyPolicy(),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const accessLogsKey = createLibraryKey(this, 'AccessLogsBucketKey', `Encrypts the server access logs of the audit log archive of EKS cluster ${props.clusterName}`);
     const accessLogs = new s3.Bucket(this, 'AccessLogsBucket', {
       ...PROTECTED_BUCKET,
       encryption: s3.BucketEncryption.KMS,

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { accountKeyPolicy } from '../private/key-policy';
+import { createLibraryKey } from '../private/key-policy';
 
 /**
  * A CloudWatch Logs log group with a fixed name, encrypted with a customer managed key of its own.
@@ -31,12 +31,7 @@ export interface EncryptedLogGroup {
 
 export function createEncryptedLogGroup(scope: Construct, options: EncryptedLogGroupOptions): EncryptedLogGroup {
   const stack = Stack.of(scope);
-  const key = new kms.Key(scope, options.keyId, {
-    description: options.keyDescription,
-    enableKeyRotation: true,
-    policy: accountKeyPolicy(),
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
+  const key = createLibraryKey(scope, options.keyId, options.keyDescription);
   const logGroupArn = stack.formatArn({
     service: 'logs',
     resource: 'log-group',

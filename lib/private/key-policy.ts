@@ -1,4 +1,7 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
 
 /**
  * The account's part of every key policy the library writes.
@@ -58,4 +61,12 @@ export function accountKeyPolicy(): iam.PolicyDocument {
       }),
     ],
   });
+}
+
+/**
+ * A key of the library: the account's key policy above (service statements are added next to each
+ * key), rotation on, retained when the stack is deleted (what it encrypted would be lost with it).
+ */
+export function createLibraryKey(scope: Construct, id: string, description: string): kms.Key {
+  return new kms.Key(scope, id, { description, enableKeyRotation: true, policy: accountKeyPolicy(), removalPolicy: RemovalPolicy.RETAIN });
 }

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,7 +8,7 @@ import { podIdentityPrincipal } from '../identity/scoped-service-account';
 import { applyAcknowledgements, ebsCsiRoleAcknowledgements } from '../nag/acknowledgements';
 import { MANAGED_BY_LABEL, STORAGE_DEFAULTS } from '../private/defaults';
 import { factsOf } from '../report/facts';
-import { accountKeyPolicy } from '../private/key-policy';
+import { createLibraryKey } from '../private/key-policy';
 
 /**
  * Options of the cluster's persistent storage.
@@ -95,12 +95,7 @@ export class ClusterStorage extends Construct {
     const cluster = props.cluster;
     const stack = Stack.of(this);
 
-    this.volumeKey = props.volumeKey ?? new kms.Key(this, 'VolumeKey', {
-      description: `Encrypts the persistent volumes (EBS CSI driver) of EKS cluster ${cluster.clusterName}`,
-      enableKeyRotation: true,
-      policy: accountKeyPolicy(),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.volumeKey = props.volumeKey ?? createLibraryKey(this, 'VolumeKey', `Encrypts the persistent volumes (EBS CSI driver) of EKS cluster ${cluster.clusterName}`);
 
     const serviceAccount = STORAGE_DEFAULTS.controllerServiceAccount;
     const role = new iam.Role(this, 'DriverRole', {
