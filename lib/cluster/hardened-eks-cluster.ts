@@ -78,14 +78,15 @@ export interface HardenedEksClusterProps {
   readonly kubectlLayer?: lambda.ILayerVersion;
 
   /**
-   * The VPC to run the cluster in. It must have private subnets in at least two availability
+   * The VPC to run the cluster in. It must have private subnets (with egress; with
+   * `ClusterNetwork.isolated()`, isolated subnets and nothing else) in at least two availability
    * zones: the control plane's network interfaces, the nodes and the kubectl handler are placed
    * only there. Flow logs and the default security group of a VPC you bring stay your
    * responsibility, and the warning `cdk-hardened-eks:userVpc` says so.
    *
    * @default - a new VPC over up to three availability zones (two in an environment-agnostic
    * stack): private subnets for everything, public
-   * subnets only for NAT gateways, flow logs for ALL traffic into a KMS-encrypted log group, and a
+   * subnets only for NAT gateways (none with `ClusterNetwork.isolated()`), flow logs for ALL traffic into a KMS-encrypted log group, and a
    * default security group without rules
    */
   readonly vpc?: ec2.IVpc;
