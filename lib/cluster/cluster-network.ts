@@ -2,7 +2,7 @@ import { Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ISOLATED_INTERFACE_ENDPOINT_SERVICES } from '../private/defaults';
+import { ISOLATED_INTERFACE_ENDPOINT_SERVICES, KARPENTER_INTERFACE_ENDPOINT_SERVICES } from '../private/defaults';
 
 /**
  * Options of a cluster with no internet path.
@@ -121,7 +121,6 @@ export function createIsolatedEndpoints(scope: Construct, vpc: ec2.IVpc, extra: 
     allowAllOutbound: false,
     description: 'VPC interface endpoints of the EKS cluster: HTTPS in from the cluster, its nodes and its kubectl provider only',
   });
-  const thisAccount = { StringEquals: { 'aws:PrincipalAccount': stack.account } };
   const thisAccountToThisAccount = { StringEquals: { 'aws:PrincipalAccount': stack.account, 'aws:ResourceAccount': stack.account } };
 
   const s3 = new ec2.GatewayVpcEndpoint(scope, 'S3Endpoint', { vpc, service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [subnets] });
@@ -146,20 +145,8 @@ export function createIsolatedEndpoints(scope: Construct, vpc: ec2.IVpc, extra: 
   }));
 
   const interfaces: ec2.InterfaceVpcEndpoint[] = [];
-  const add = (id: string, service: ec2.InterfaceVpcEndpointAwsService, perimeter?: 'principal' | 'principal-and-resource') => {
-    const endpoint = new ec2.InterfaceVpcEndpoint(scope, `${id}Endpoint`, {
-      vpc, service, subnets, securityGroups: [securityGroup], privateDnsEnabled: true, open: false,
-    });
-    if (perimeter === 'principal') {
-      endpoint.addToPolicy(new iam.PolicyStatement({
-        sid: 'ThisAccountsPrincipals', principals: [new iam.AnyPrincipal()], actions: ['*'], resources: ['*'], conditions: thisAccount,
-      }));
-    } else if (perimeter === 'principal-and-resource') {
-      endpoint.addToPolicy(new iam.PolicyStatement({
-        sid: 'ThisAccountsPrincipalsToThisAccountsResources', principals: [new iam.AnyPrincipal()], actions: ['*'], resources: ['*'],
-        conditions: thisAccountToThisAccount,
-      }));
-    }
+  const add = (id: string, service: ec2.InterfaceVpcEndpointAwsService, perimeter?: Perimeter) => {
+    const endpoint = interfaceEndpoint(scope, vpc, securityGroup, id, service, perimeter);
     interfaces.push(endpoint);
     return endpoint;
   };
@@ -179,6 +166,39 @@ export function createIsolatedEndpoints(scope: Construct, vpc: ec2.IVpc, extra: 
   }
   extra.forEach((service, i) => add(`Additional${i}`, service));
   return { securityGroup, s3, interfaces };
+}
+
+type Perimeter = 'principal' | 'principal-and-resource';
+
+/** One interface endpoint with private DNS in the isolated subnets, and its perimeter policy. */
+function interfaceEndpoint(scope: Construct, vpc: ec2.IVpc, securityGroup: ec2.ISecurityGroup, id: string,
+  service: ec2.InterfaceVpcEndpointAwsService, perimeter?: Perimeter): ec2.InterfaceVpcEndpoint {
+  const stack = Stack.of(scope);
+  const endpoint = new ec2.InterfaceVpcEndpoint(scope, `${id}Endpoint`, {
+    vpc, service, subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, securityGroups: [securityGroup], privateDnsEnabled: true, open: false,
+  });
+  if (perimeter === 'principal') {
+    endpoint.addToPolicy(new iam.PolicyStatement({
+      sid: 'ThisAccountsPrincipals', principals: [new iam.AnyPrincipal()], actions: ['*'], resources: ['*'],
+      conditions: { StringEquals: { 'aws:PrincipalAccount': stack.account } },
+    }));
+  } else if (perimeter === 'principal-and-resource') {
+    endpoint.addToPolicy(new iam.PolicyStatement({
+      sid: 'ThisAccountsPrincipalsToThisAccountsResources', principals: [new iam.AnyPrincipal()], actions: ['*'], resources: ['*'],
+      conditions: { StringEquals: { 'aws:PrincipalAccount': stack.account, 'aws:ResourceAccount': stack.account } },
+    }));
+  }
+  return endpoint;
+}
+
+/**
+ * The endpoints Karpenter adds to an isolated cluster: SQS (its interruption queue, in this
+ * account) and SSM (the Bottlerocket alias resolves through AWS's public parameters, which AWS
+ * owns: a principal perimeter only). Both admit the same callers as the others.
+ */
+export function createKarpenterEndpoints(scope: Construct, vpc: ec2.IVpc, endpoints: IsolatedEndpoints): ec2.InterfaceVpcEndpoint[] {
+  return KARPENTER_INTERFACE_ENDPOINT_SERVICES.map(({ id, service }) => interfaceEndpoint(scope, vpc, endpoints.securityGroup, id,
+    new ec2.InterfaceVpcEndpointAwsService(service), id === 'Sqs' ? 'principal-and-resource' : 'principal'));
 }
 
 /** What must exist before something reaches the endpoints. */

@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { createManagedAddons } from './addons';
-import { admitToEndpoints, ClusterNetwork, createIsolatedEndpoints, IsolatedEndpoints } from './cluster-network';
+import { admitToEndpoints, ClusterNetwork, createIsolatedEndpoints, createKarpenterEndpoints, IsolatedEndpoints } from './cluster-network';
 import { ClusterEndpointAccess } from './endpoint-access';
 import { createKubectlHandlerRole, createKubectlSecurityGroup, hardenKubectlProvider, refuseChartAssets } from './kubectl-provider';
 import { createHardenedVpc, placeDefaultSecurityGroupCleanupInVpc } from './network';
@@ -34,6 +34,7 @@ import { ScopedServiceAccount, ScopedServiceAccountOptions, ServiceAccountIdenti
 import { renderAdmissionPolicies } from '../manifests/admission-policy';
 import { HardenedNamespace, HardenedNamespaceOptions } from '../manifests/hardened-namespace';
 import { namespaceGroup } from '../manifests/namespace-objects';
+import { Karpenter, KarpenterOptions } from '../karpenter/karpenter';
 import { renderSystemNetworkPolicies, vpcResolverCidrs } from '../manifests/system-network-policies';
 import { HardenedNodeGroup, HardenedNodeGroupOptions } from '../nodes/hardened-node-group';
 import { ClusterStorage, ClusterStorageOptions } from '../storage/cluster-storage';
@@ -343,8 +344,12 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
    */
   public readonly kubectlSecurityGroup: ec2.ISecurityGroup;
 
+
   /** The VPC endpoints, when the network is isolated. */
   private readonly endpoints?: IsolatedEndpoints;
+  /** The network has no internet path. */
+  private readonly isolated: boolean;
+  private _karpenter?: Karpenter;
 
   /** The EBS CSI driver, its role, the volume key and the default StorageClass, unless `storage` is false. */
   public readonly storage?: ClusterStorage;
@@ -377,6 +382,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
 
     // Network: ours, or the user's (which must have private subnets, checked above).
     const isolated = props.network?.hasNoInternetPath === true;
+    this.isolated = isolated;
     let ownVpc: ec2.Vpc | undefined;
     if (props.vpc) {
       this.vpc = props.vpc;
@@ -662,6 +668,36 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
       this.storage?.addon.node.addDependency(nodeGroup.nodegroup);
     }
     return nodeGroup;
+  }
+
+  /**
+   * Adds Karpenter: the controller (pinned chart, Pod Identity, scoped IAM policy), interruption
+   * handling, and a node role for the node pools added with `karpenter.addNodePool`. In a cluster
+   * without an internet path it sets Karpenter's isolatedVPC and adds SQS and SSM endpoints.
+   *
+   * @param options chart version and mirrors, controller replicas, Bottlerocket version
+   */
+  public addKarpenter(options: KarpenterOptions = {}): Karpenter {
+    if (this._karpenter) {
+      new PropProblems().throwIfAnyWith(`${this.node.path}.addKarpenter()`, 'addKarpenter', 'called twice',
+        'A cluster runs one Karpenter; add node pools to the first with karpenter.addNodePool(id, options).');
+    }
+    const karpenter = new Karpenter(this, 'Karpenter', { ...options, cluster: this, isolatedNetwork: this.isolated });
+    // The controller runs on the managed node groups' nodes, and Karpenter's nodes need what theirs need.
+    karpenter.chart.node.addDependency(...this.nodeGroupPrerequisites);
+    karpenter.addNodePrerequisites(...this.nodeGroupPrerequisites);
+    if (this.endpoints) {
+      const endpoints = createKarpenterEndpoints(this, this.vpc, this.endpoints);
+      karpenter.chart.node.addDependency(...endpoints);
+      karpenter.addNodePrerequisites(...endpoints);
+    }
+    this._karpenter = karpenter;
+    return karpenter;
+  }
+
+  /** Karpenter, once added with addKarpenter. */
+  public get karpenter(): Karpenter | undefined {
+    return this._karpenter;
   }
 
   /**

@@ -30,3 +30,15 @@ export interface IHardenedCluster extends IConstruct {
    */
   readonly sharedImageRepositories: string[];
 }
+
+/**
+ * Nodes a namespace can be bound to (`addNamespace(name, { nodeGroups: [...] })`): a
+ * HardenedNodeGroup or a KarpenterNodePool created with `dedicated`.
+ */
+export interface IDedicatedNodes extends IConstruct {
+  /**
+   * The value of the `cdk-hardened-eks.io/dedicated` label and NoSchedule taint the nodes carry,
+   * or undefined when they are not dedicated to namespaces.
+   */
+  readonly dedicated?: string;
+}

@@ -6,8 +6,7 @@ import {
   IMDS_ADDRESS, NamespaceRenderOptions, renderNamespaceAccessObjects, renderNamespaceObjects, renderPodIdentityAgentPolicy,
 } from './namespace-objects';
 import { parseNonNegativeQuantity } from './quantity';
-import { IHardenedCluster } from '../core/hardened-cluster';
-import type { HardenedNodeGroup } from '../nodes/hardened-node-group';
+import { IDedicatedNodes, IHardenedCluster } from '../core/hardened-cluster';
 import { canonicalIpv4Cidr, cidrContains } from '../private/cidr';
 import { DEDICATED_NODE_KEY, NAMESPACE_DEFAULTS, WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
@@ -128,13 +127,13 @@ export interface HardenedNamespaceOptions {
   readonly allowIngress?: boolean;
 
   /**
-   * Node groups the namespace runs on, each created with `dedicated`: its pods must select one
-   * of them (`nodeSelector` with `cdk-hardened-eks.io/dedicated`) and may tolerate their taint,
-   * which the admission policies refuse in every other namespace.
+   * Node groups and Karpenter NodePools the namespace runs on, each created with `dedicated`: its
+   * pods must select one of them (`nodeSelector` with `cdk-hardened-eks.io/dedicated`) and may
+   * tolerate their taint, which the admission policies refuse in every other namespace.
    *
    * @default - none: the namespace's pods run on the shared node groups
    */
-  readonly nodeGroups?: HardenedNodeGroup[];
+  readonly nodeGroups?: IDedicatedNodes[];
 
   /**
    * Taint keys the namespace's pods may tolerate beyond the node-condition taints (not-ready,
@@ -359,7 +358,7 @@ export class HardenedNamespace extends Construct {
     });
     for (const group of props.nodeGroups ?? []) {
       if (group.dedicated === undefined) {
-        problems.add('nodeGroups', group.node.path, 'The node group is not dedicated to namespaces. Create it with dedicated: \'<name>\' so its nodes carry the label and taint the namespace binds to.');
+        problems.add('nodeGroups', group.node.path, 'The node group or NodePool is not dedicated to namespaces. Create it with dedicated: \'<name>\' so its nodes carry the label and taint the namespace binds to.');
       }
     }
     for (const key of props.allowedTolerationKeys ?? []) {

@@ -1,6 +1,7 @@
 import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 
 /**
@@ -263,6 +264,49 @@ export function awsCustomResourceAcknowledgements(customResource: IConstruct): L
   if (policyCfn) {
     for (const pack of COMPLIANCE_PACKS) {
       acks.push({ resource: policyCfn, ruleId: `${pack}-IAMNoInlinePolicy`, reason: `${plumbing} The inline policy holds the one action of this call on one resource, and is attached to that Lambda's role only.` });
+    }
+  }
+  return acks;
+}
+
+/** The Karpenter parts the acknowledgements name. */
+export interface KarpenterAckParts {
+  readonly controllerPolicy: iam.ManagedPolicy;
+  /** Why each statement (by Sid) of the controller policy names resources with a wildcard. */
+  readonly wildcardReasons: Readonly<Record<string, string>>;
+  readonly charts: IConstruct[];
+}
+
+/**
+ * Acknowledgements for Karpenter: each wildcard resource of the controller policy (granular, with
+ * the reason of its statement; a wildcard without a reason is not acknowledged, so it shows), and
+ * the charts, whose objects only exist in the cluster.
+ */
+export function karpenterAcknowledgements(parts: KarpenterAckParts): LibraryAcknowledgement[] {
+  const acks: LibraryAcknowledgement[] = [];
+  const policy = cfnResourceOf(parts.controllerPolicy);
+  const stack = Stack.of(parts.controllerPolicy);
+  const statements = (stack.resolve(parts.controllerPolicy.document.toJSON())?.Statement ?? []) as Array<Record<string, any>>;
+  const seen = new Set<string>();
+  for (const statement of statements) {
+    const reason = parts.wildcardReasons[statement.Sid];
+    if (!policy || reason === undefined) { continue; }
+    for (const resource of ([] as unknown[]).concat(statement.Resource ?? [])) {
+      const name = typeof resource === 'string' ? resource : nagResourceName(stack, resource as any);
+      if (!name.includes('*') || seen.has(name)) { continue; }
+      seen.add(name);
+      acks.push({ resource: policy, ruleId: `AwsSolutions-IAM5[Resource::${name}]`, reason: `Karpenter controller: ${reason}` });
+    }
+  }
+  for (const chart of parts.charts) {
+    const cfn = chart.node.findAll().find((c): c is CfnResource => CfnResource.isCfnResource(c) && c.cfnResourceType === 'Custom::AWSCDK-EKS-HelmChart');
+    if (cfn) {
+      acks.push({
+        resource: cfn,
+        ruleId: 'HardenedEks-ManifestUnreadable[NotChecked::HelmChart]',
+        reason: 'A Karpenter chart of the pinned version from the library: its objects (CRDs; a Deployment with a restricted security context, ' +
+          'RBAC, a Service and a PodDisruptionBudget) are rendered in the cluster; the values the library sets are tested.',
+      });
     }
   }
   return acks;

@@ -9,7 +9,7 @@ import {
 } from './bottlerocket-settings';
 import { InstanceMetadataAccess } from './instance-metadata-access';
 import { acceleratorOf, Architecture, checkInstanceTypes, checkLabels, checkSizes, checkTaints } from './validation';
-import { IHardenedCluster } from '../core/hardened-cluster';
+import { IDedicatedNodes, IHardenedCluster } from '../core/hardened-cluster';
 import { applyAcknowledgements, nodeRoleAcknowledgements } from '../nag/acknowledgements';
 import { DEDICATED_NODE_KEY, NODE_GROUP_DEFAULTS, WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
@@ -182,7 +182,7 @@ export interface HardenedNodeGroupProps extends HardenedNodeGroupOptions {
  *   CNI gets its permissions through its own Pod Identity role);
  * - private subnets only, on-demand capacity, node auto repair, one node unavailable at a time.
  */
-export class HardenedNodeGroup extends Construct {
+export class HardenedNodeGroup extends Construct implements IDedicatedNodes {
   /** The underlying aws-eks-v2 managed node group. */
   public readonly nodegroup: eks.Nodegroup;
 

@@ -73,6 +73,8 @@ export const WARNINGS = {
   auditDetectionOff: `${WARNING_PREFIX}:auditDetectionOff`,
   standardNetworkPolicyMode: `${WARNING_PREFIX}:standardNetworkPolicyMode`,
   auditObjectLockDisabled: `${WARNING_PREFIX}:auditObjectLockDisabled`,
+  unboundedNodePool: `${WARNING_PREFIX}:unboundedNodePool`,
+  nodesNeverExpire: `${WARNING_PREFIX}:nodesNeverExpire`,
 } as const;
 
 /** Defaults of HardenedNodeGroup (and of the cluster's default node group). */
@@ -174,4 +176,45 @@ export const ISOLATED_INTERFACE_ENDPOINT_SERVICES: ReadonlyArray<{ readonly id: 
   { id: 'EksAuth', service: 'eks-auth' },
   { id: 'ElasticLoadBalancing', service: 'elasticloadbalancing' },
   { id: 'Lambda', service: 'lambda' },
+];
+
+/**
+ * Defaults of Karpenter and its node pools. The chart version is Karpenter's newest release; the
+ * Bottlerocket version is the newest release announced as published (v1.64.0, 2026-08-05) after
+ * the first with Kubernetes 1.36 variants (v1.61.0). Neither was resolved against ECR or SSM here.
+ */
+export const KARPENTER_DEFAULTS = {
+  version: '1.14.1',
+  /** Where the `karpenter` and `karpenter-crd` charts live (OCI). */
+  chartRepository: 'oci://public.ecr.aws/karpenter',
+  namespace: 'kube-system',
+  /** Helm release name; the chart names its service account and pods after it. */
+  release: 'karpenter',
+  serviceAccount: 'karpenter',
+  replicas: 2,
+  bottlerocketVersion: 'v1.64.0',
+  /** Bottlerocket's OS volume (Karpenter's own default for the family). */
+  rootVolumeSize: '4Gi',
+  /** Bottlerocket's data volume, GiB: as managed node groups. */
+  dataVolumeSize: 50,
+  limits: { cpu: '64', memory: '256Gi' },
+  /** 21 days, as EKS Auto Mode. */
+  expireAfter: '504h',
+  /** How long a draining node may wait for pods (PodDisruptionBudgets included) before it goes. */
+  terminationGracePeriod: '24h',
+  consolidateAfter: '1m',
+  budgetNodes: '10%',
+  instanceCategories: ['c', 'm', 'r'],
+  /** Instance generations above this one (5: the sixth generation and newer). */
+  instanceGenerationAbove: 5,
+  /** Interruption messages are stale after the two-minute spot warning: SQS keeps them 300 s. */
+  queueRetentionSeconds: 300,
+  /** Receives before an interruption message Karpenter keeps failing on goes to the dead-letter queue. */
+  maxReceiveCount: 5,
+} as const;
+
+/** The interface endpoints Karpenter adds to a cluster without an internet path (construct id, service name). */
+export const KARPENTER_INTERFACE_ENDPOINT_SERVICES: ReadonlyArray<{ readonly id: string; readonly service: string }> = [
+  { id: 'Sqs', service: 'sqs' },
+  { id: 'Ssm', service: 'ssm' },
 ];

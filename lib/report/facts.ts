@@ -33,6 +33,12 @@ export interface ClusterFacts {
   guardDuty?: 'new-detector' | 'existing-detector';
   /** Persistent volumes: the library's encrypted StorageClass with its own key, with the app's key, or none. */
   storage: 'default' | 'own-key' | 'off';
+  /** Karpenter, when added: its version, the isolated setting, and each node pool's bounds. */
+  karpenter?: {
+    version: string;
+    isolated: boolean;
+    nodePools: Array<{ name: string; unlimited: boolean; neverExpire: boolean; spot: boolean; lockdownOff: boolean; sysctlOverride: boolean; bootstrapContainers: boolean }>;
+  };
 }
 
 const FACTS = new WeakMap<IConstruct, ClusterFacts>();
