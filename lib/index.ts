@@ -20,3 +20,8 @@ export { GuardDutyDetector, GuardDutyEksProtection, GuardDutyEksProtectionProps 
 export { EvidenceResources } from './logging/evidence-tampering';
 export { HardenedEksTesting, HardenedEksTestAppOptions } from './testing/hardened-eks-testing';
 export { ClusterStorage, ClusterStorageOptions, ClusterStorageProps } from './storage/cluster-storage';
+export { Karpenter, KarpenterOptions, KarpenterProps } from './karpenter/karpenter';
+export {
+  KarpenterCapacityType, KarpenterConsolidationPolicy, KarpenterDisruption, KarpenterDisruptionBudget, KarpenterDisruptionReason,
+  KarpenterLimits, KarpenterNodePool, KarpenterNodePoolOptions, KarpenterNodePoolProps, KarpenterRequirement, KarpenterRequirementOperator,
+} from './karpenter/karpenter-node-pool';

@@ -12,6 +12,8 @@ import { deletionProtection } from './rules/deletion-protection';
 import { endpointPublicAccess } from './rules/endpoint-public-access';
 import { endpointPublicUnrestricted } from './rules/endpoint-public-unrestricted';
 import { isolatedClusterEndpoints } from './rules/isolated-cluster-endpoints';
+import { karpenterNodeClass } from './rules/karpenter-node-class';
+import { karpenterNodePool } from './rules/karpenter-node-pool';
 import { manifestDefaultNamespace } from './rules/manifest-default-namespace';
 import { manifestImages } from './rules/manifest-images';
 import { manifestNamespacePodSecurity } from './rules/manifest-namespace-pod-security';
@@ -61,6 +63,8 @@ export const HARDENED_EKS_RULES: readonly HardenedEksRule[] = [
   manifestRbac,
   manifestServiceAccountAutomount,
   manifestStorageClass,
+  karpenterNodeClass,
+  karpenterNodePool,
 ];
 
 /**

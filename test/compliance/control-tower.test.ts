@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
+import { defineAutoscalingExample } from '../../examples/autoscaling';
 import { defineBasicExample } from '../../examples/basic';
 import { defineIdentityExample } from '../../examples/identity';
 import { defineIsolatedExample } from '../../examples/isolated';
@@ -102,6 +103,7 @@ const EXAMPLES: Array<[string, (app: App) => Stack]> = [
   ['multi-tenant', defineMultiTenantExample],
   ['identity', defineIdentityExample],
   ['isolated', defineIsolatedExample],
+  ['autoscaling', defineAutoscalingExample],
 ];
 let all: Map<string, Failure[]> | undefined;
 const failures = (name: string): Failure[] => {

@@ -28,7 +28,7 @@ export interface ReadManifest {
 const CLUSTER_SCOPED = new Set([
   'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'Node',
   'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
-  'PriorityClass', 'IngressClass', 'RuntimeClass', 'APIService', 'CSIDriver',
+  'PriorityClass', 'IngressClass', 'RuntimeClass', 'APIService', 'CSIDriver', 'EC2NodeClass', 'NodePool', 'NodeClaim',
 ]);
 
 /** Whether a custom resource applies a Kubernetes manifest. */
