@@ -129,8 +129,8 @@ export const CONTROLS: readonly Control[] = [
   { id: 'IAM-pod-roles', source: BP, title: 'Scope IRSA and Pod Identity trust to one service account; least privilege', weakenedBy: [WARNINGS.administratorPermissions, WARNINGS.kubeSystemServiceAccount], assess: () => byDefault('ScopedServiceAccount trust and admin-statement check; HardenedEks-ServiceAccountTrust, HardenedEks-ServiceAccountRoleAdmin') },
   { id: 'IAM-break-glass', source: BP, title: 'Keep a separate, monitored break-glass admin', assess: (f) => (f.some((c) => c.breakGlass) ? { status: 'enforced-by-option', by: 'breakGlassAdminRole' } : yours('set breakGlassAdminRole to keep emergency access apart from daily admins')) },
   { id: 'Runtime-os', source: BP, title: 'Use an OS optimized for running containers', assess: (f) => ifNodes(f, 'Bottlerocket only; HardenedEks-NodegroupBottlerocket') },
-  { id: 'Runtime-lockdown', source: BP, title: 'Keep kernel lockdown and SELinux enforcing on nodes', weakenedBy: [WARNINGS.kernelLockdownOff, WARNINGS.hardenedSysctlOverridden], weakened: (f) => f.some((c) => c.nodeGroups.some((n) => n.lockdownOff || n.sysctlOverride)), assess: (f) => ifNodes(f, 'settings.kernel.lockdown integrity, CIS Bottlerocket sysctls; HardenedEks-BottlerocketUserData') },
-  { id: 'Infra-access', source: BP, title: 'Minimize access to worker nodes', weakenedBy: [WARNINGS.ssmAccess, WARNINGS.bootstrapContainers], weakened: (f) => f.some((c) => c.nodeGroups.some((n) => n.ssm || n.bootstrapContainers)), assess: (f) => ifNodes(f, 'no SSH, admin container off, control container off; HardenedEks-NodegroupNoRemoteAccess') },
+  { id: 'Runtime-lockdown', source: BP, title: 'Keep kernel lockdown and SELinux enforcing on nodes', weakenedBy: [WARNINGS.kernelLockdownOff, WARNINGS.hardenedSysctlOverridden], weakened: (f) => f.some((c) => [...c.nodeGroups, ...c.karpenter?.nodePools ?? []].some((n) => n.lockdownOff || n.sysctlOverride)), assess: (f) => ifNodes(f, 'settings.kernel.lockdown integrity, CIS Bottlerocket sysctls; HardenedEks-BottlerocketUserData') },
+  { id: 'Infra-access', source: BP, title: 'Minimize access to worker nodes', weakenedBy: [WARNINGS.ssmAccess, WARNINGS.bootstrapContainers], weakened: (f) => f.some((c) => c.nodeGroups.some((n) => n.ssm || n.bootstrapContainers) || (c.karpenter?.nodePools ?? []).some((n) => n.bootstrapContainers)), assess: (f) => ifNodes(f, 'no SSH, admin container off, control container off; HardenedEks-NodegroupNoRemoteAccess') },
   { id: 'Data-volumes', source: BP, title: 'Encrypt node volumes at rest', assess: (f) => ifNodes(f, 'gp3 volumes encrypted with the cluster\'s node volume key; HardenedEks-NodegroupEncryptedVolumes') },
   {
     id: 'Data-persistent-volumes', source: BP, title: 'Encrypt persistent volumes with a customer managed key',
@@ -168,6 +168,20 @@ export const CONTROLS: readonly Control[] = [
     assess: (f) => f.some((c) => c.guardDuty)
       ? { status: 'enforced-by-option', by: `GuardDutyEksProtection: EKS_AUDIT_LOGS and RUNTIME_MONITORING with EKS_ADDON_MANAGEMENT on ${f.some((c) => c.guardDuty === 'existing-detector') ? 'the existing detector' : 'a new detector'}` }
       : yours('set guardDuty: GuardDutyDetector.create(), or GuardDutyDetector.existing(id) where the account already has a detector'),
+  },
+  {
+    id: 'Nodes-autoscaled', source: BP, title: 'Give autoscaled nodes the same hardening as managed ones',
+    assess: (f) => (f.some((c) => c.karpenter)
+      ? { status: 'enforced-by-option', by: 'addKarpenter: EC2NodeClass with Bottlerocket pinned, IMDSv2 hop limit 1, volumes encrypted with the node volume key, the node groups\' ' +
+        'Bottlerocket settings; controller on Pod Identity with a tag-scoped policy and no instance profile writes; HardenedEks-KarpenterNodeClass' }
+      : { status: 'not-applicable', by: 'no Karpenter in this stack' }),
+  },
+  {
+    id: 'Nodes-autoscaling-bounds', source: BP, title: 'Bound node autoscaling and rotate nodes', weakenedBy: [WARNINGS.unboundedNodePool, WARNINGS.nodesNeverExpire],
+    weakened: (f) => f.some((c) => (c.karpenter?.nodePools ?? []).some((p) => p.unlimited || p.neverExpire)),
+    assess: (f) => (f.some((c) => c.karpenter)
+      ? { status: 'enforced-by-option', by: 'KarpenterNodePool: cpu and memory limits, expireAfter 21 days with a 24-hour termination grace period, disruption budgets; HardenedEks-KarpenterNodePool' }
+      : { status: 'not-applicable', by: 'no Karpenter in this stack' }),
   },
   { id: 'Infra-versions', source: BP, title: 'Stay on supported Kubernetes versions', weakenedBy: [WARNINGS.extendedSupport], weakened: (f) => f.some((c) => c.extendedSupport), assess: () => byDefault('upgrade policy STANDARD; versions past support refused') },
   { id: 'Availability-deletion', source: BP, title: 'Protect the cluster from accidental deletion', weakenedBy: [WARNINGS.deletionProtectionOff], weakened: (f) => f.some((c) => !c.deletionProtection), assess: () => byDefault('deletion protection on, cluster retained; HardenedEks-DeletionProtection') },
