@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: what the hardening costs at synth time.
  *
- * Synthesizes examples/basic (HardenedEksCluster with all five nag packs as validation plugins)
- * and a bare aws-eks-v2 cluster of the same version with a kubectl provider (aws-cdk-lib
+ * Synthesizes examples/basic (HardenedEksCluster with all five nag packs as validation plugins),
+ * examples/autoscaling (the same with Karpenter and two node pools) and a bare aws-eks-v2 cluster of the same version with a kubectl provider (aws-cdk-lib
  * defaults, no hardening, no nag) in the same run, alternating, each synth in a fresh Node
  * process so memory is measured per synth. Both use what `cdk synth` uses: the built-in
  * CloudFormation validator and asset staging on. Prints medians and the ratio.
@@ -53,6 +53,10 @@ function child(kind: Kind): void {
     const { defineBasicExample } = require('../examples/basic');
     stack = defineBasicExample(app);
     addTimedPacks();
+  } else if (kind === 'karpenter') {
+    const { defineAutoscalingExample } = require('../examples/autoscaling');
+    stack = defineAutoscalingExample(app);
+    addTimedPacks();
   } else if (kind.startsWith('namespaces-')) {
     const { HardenedEksCluster } = require('../lib');
     stack = new Stack(app, 'Tenants');
@@ -98,7 +102,7 @@ function main(): void {
   const register = path.join(__dirname, '..', 'scripts', 'register.js');
   const samples: Sample[] = [];
   for (let i = 0; i < runs; i++) {
-    for (const kind of ['bare', 'hardened'] as Kind[]) {
+    for (const kind of ['bare', 'hardened', 'karpenter'] as Kind[]) {
       const out = execFileSync(process.execPath, ['-r', register, __filename, '--child', kind], {
         encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
       });
@@ -122,23 +126,29 @@ function main(): void {
   };
   const bare = summary('bare');
   const hardened = summary('hardened');
-  const row = (name: string, b: number | string, h: number | string, ratio?: number) =>
-    `| ${name} | ${b} | ${h} | ${ratio === undefined ? '' : `${ratio.toFixed(2)}x`} |`;
+  const karpenter = summary('karpenter');
+  const row = (name: string, b: number | string, h: number | string, ratio?: number, k?: number | string, kRatio?: number) =>
+    `| ${name} | ${b} | ${h} | ${ratio === undefined ? '' : `${ratio.toFixed(2)}x`} | ${k ?? ''} | ${kRatio === undefined ? '' : `${kRatio.toFixed(2)}x`} |`;
   const lines = [
     `synth benchmark: ${runs} synths each, medians; node ${process.version}, ${os.cpus().length} cores`,
     '',
-    '| measure | bare aws-eks-v2 | examples/basic (5 nag packs) | ratio |',
-    '|---|---|---|---|',
-    row('wall time, median (ms)', bare.wallMs.toFixed(0), hardened.wallMs.toFixed(0), hardened.wallMs / bare.wallMs),
+    '| measure | bare aws-eks-v2 | examples/basic (5 nag packs) | ratio | examples/autoscaling (Karpenter, 5 packs) | ratio |',
+    '|---|---|---|---|---|---|',
+    row('wall time, median (ms)', bare.wallMs.toFixed(0), hardened.wallMs.toFixed(0), hardened.wallMs / bare.wallMs,
+      karpenter.wallMs.toFixed(0), karpenter.wallMs / bare.wallMs),
     row('wall time, min-max (ms)', `${bare.wallMinMs.toFixed(0)}-${bare.wallMaxMs.toFixed(0)}`,
-      `${hardened.wallMinMs.toFixed(0)}-${hardened.wallMaxMs.toFixed(0)}`, hardened.wallMinMs / bare.wallMinMs),
-    row('  of which nag packs (ms)', '-', hardened.nagMs.toFixed(0)),
-    row('peak memory (MiB)', bare.peakRssMiB.toFixed(0), hardened.peakRssMiB.toFixed(0), hardened.peakRssMiB / bare.peakRssMiB),
-    row('resources', bare.resources, hardened.resources, hardened.resources / bare.resources),
-    row('Lambda functions', bare.lambdas, hardened.lambdas),
-    row('template bytes', bare.templateBytes, hardened.templateBytes, hardened.templateBytes / bare.templateBytes),
+      `${hardened.wallMinMs.toFixed(0)}-${hardened.wallMaxMs.toFixed(0)}`, hardened.wallMinMs / bare.wallMinMs,
+      `${karpenter.wallMinMs.toFixed(0)}-${karpenter.wallMaxMs.toFixed(0)}`, karpenter.wallMinMs / bare.wallMinMs),
+    row('  of which nag packs (ms)', '-', hardened.nagMs.toFixed(0), undefined, karpenter.nagMs.toFixed(0)),
+    row('peak memory (MiB)', bare.peakRssMiB.toFixed(0), hardened.peakRssMiB.toFixed(0), hardened.peakRssMiB / bare.peakRssMiB,
+      karpenter.peakRssMiB.toFixed(0), karpenter.peakRssMiB / bare.peakRssMiB),
+    row('resources', bare.resources, hardened.resources, hardened.resources / bare.resources, karpenter.resources, karpenter.resources / bare.resources),
+    row('Lambda functions', bare.lambdas, hardened.lambdas, undefined, karpenter.lambdas),
+    row('template bytes', bare.templateBytes, hardened.templateBytes, hardened.templateBytes / bare.templateBytes,
+      karpenter.templateBytes, karpenter.templateBytes / bare.templateBytes),
     '',
     `wall-time ratio ${(hardened.wallMs / bare.wallMs).toFixed(2)}x of medians, ${(hardened.wallMinMs / bare.wallMinMs).toFixed(2)}x of minimums ` +
+      `(with Karpenter ${(karpenter.wallMs / bare.wallMs).toFixed(2)}x, ${(karpenter.wallMinMs / bare.wallMinMs).toFixed(2)}x) ` +
       '(goal: at most 1.50x). Other load on the machine widens the spread: compare runs made on an idle machine.',
   ];
   console.log(lines.join('\n'));

@@ -145,6 +145,14 @@ export function controllerStatements(scope: Construct, s: ControllerPolicyScope)
       resources: [s.instanceProfileArn],
     }),
     new iam.PolicyStatement({
+      // Deleting an EC2NodeClass, Karpenter looks up the profile it would have named itself in
+      // older releases (`<cluster>_<hash>`); only "not found" lets the finalizer finish, and
+      // without this read it gets "access denied" and the deletion hangs.
+      sid: 'AllowLegacyInstanceProfileLookup',
+      actions: ['iam:GetInstanceProfile'],
+      resources: [`arn:${stack.partition}:iam::${stack.account}:instance-profile/${s.clusterName}_*`],
+    }),
+    new iam.PolicyStatement({
       sid: 'AllowAPIServerEndpointDiscovery',
       actions: ['eks:DescribeCluster'],
       resources: [s.clusterArn],
@@ -182,5 +190,7 @@ export const WILDCARD_REASONS: Readonly<Record<string, string>> = {
   AllowRegionalReadActions: 'EC2 Describe actions have no resource-level permissions; limited to the cluster\'s region.',
   AllowSSMReadActions: 'Bottlerocket\'s public parameters only, where the pinned alias resolves to an AMI id.',
   AllowPricingReadActions: 'The pricing API has no resource-level permissions (read only; not called in an isolated network).',
+  AllowLegacyInstanceProfileLookup: 'Reads (never writes) the instance profile name older Karpenter releases derived from the cluster name, ' +
+    'which Karpenter looks up when an EC2NodeClass is deleted.',
   AllowUnscopedInstanceProfileListAction: 'iam:ListInstanceProfiles has no resource-level permissions; it lists names and roles only.',
 };

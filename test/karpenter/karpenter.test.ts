@@ -110,8 +110,10 @@ describe('HardenedEksCluster.addKarpenter().addNodePool()', () => {
 
     test('writes no instance profile and nothing else in IAM: the library created the profile', () => {
       const iamActions = statements.flatMap(actionsOf).filter((a: string) => a.startsWith('iam:')).sort();
-      expect(iamActions).toEqual(['iam:GetInstanceProfile', 'iam:ListInstanceProfiles', 'iam:PassRole']);
+      expect(iamActions).toEqual(['iam:GetInstanceProfile', 'iam:GetInstanceProfile', 'iam:ListInstanceProfiles', 'iam:PassRole']);
       expect(bySid('AllowInstanceProfileReadActions').Resource).toEqual({ 'Fn::GetAtt': [logicalId(stack, karpenter.instanceProfile), 'Arn'] });
+      // The name Karpenter looks up when an EC2NodeClass is deleted: a read, of this cluster's names only.
+      expect(JSON.stringify(bySid('AllowLegacyInstanceProfileLookup').Resource)).toContain(`:instance-profile/${cluster.clusterName}_*`);
     });
 
     test('every call that launches, tags or terminates needs this cluster\'s tags', () => {
