@@ -28,7 +28,7 @@ function parseJoined(value: unknown): any {
 }
 
 const logicalId = (stack: Stack, construct: any) => stack.resolve((construct.node.defaultChild ?? construct).logicalId) as string;
-const chartResource = (stack: Stack, chart: eks.HelmChart) =>
+const chartResource = (_stack: Stack, chart: eks.HelmChart) =>
   chart.node.findAll().find((c: any) => c.cfnResourceType === 'Custom::AWSCDK-EKS-HelmChart') as any;
 
 describe('HardenedEksCluster.addKarpenter().addNodePool()', () => {
