@@ -39,6 +39,9 @@ function anyOf(selector: string, values: readonly string[]): string {
   return values.map((v) => `${selector} = ${quote(v)}`).join(' || ');
 }
 
+/** The Karpenter controller's Kubernetes user (the library installs it as kube-system/karpenter). */
+const KARPENTER_CONTROLLER_USER = 'system:serviceaccount:kube-system:karpenter';
+
 /** Requests that write or delete an object. */
 const WRITES = `(${anyOf('$.verb', ['create', 'update', 'patch', 'delete', 'deletecollection'])})`;
 
@@ -122,13 +125,17 @@ export function controllerAccountPodPattern(): string {
  * admission webhooks written or deleted; a Namespace's labels or annotations changed (Pod Security
  * level, the library's admission settings), through any subresource but the namespace controller's
  * finalizing; a NetworkPolicy written or deleted (an allow-all policy undoes a default deny as
- * surely as deleting it). The library's manifest applier and EKS's add-on manager are left out by
- * exact name.
+ * surely as deleting it); a Karpenter NodePool or EC2NodeClass written or deleted (a node class
+ * with a hop limit of 2 hands pods the node role) by anyone but Karpenter's own controller, which
+ * writes their status and finalizers. The library's manifest applier and EKS's add-on manager are
+ * left out by exact name.
  */
 export function guardRailChangePattern(applierSessions?: string): string {
-  return '{ (((' + anyOf('$.objectRef.resource', ['validatingadmissionpolicies', 'validatingadmissionpolicybindings',
-    'validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings',
-    'networkpolicies']) + `) && ${WRITES}) ` +
+  // `validating*` and `mutating*`: the admission webhook configurations, admission policies and
+  // their bindings (every resource of admissionregistration.k8s.io), in a pattern short enough
+  // for CloudWatch's 1024 characters.
+  return '{ (((' + anyOf('$.objectRef.resource', ['validating*', 'mutating*', 'networkpolicies']) + `) && ${WRITES}) ` +
+    `|| ((${anyOf('$.objectRef.resource', ['nodepools', 'ec2nodeclasses'])}) && ${WRITES} && ($.user.username != ${quote(KARPENTER_CONTROLLER_USER)})) ` +
     '|| (($.objectRef.resource = "namespaces") && ($.verb = "update" || $.verb = "patch") ' +
     '&& ($.objectRef.subresource NOT EXISTS || $.user.username != "system:serviceaccount:kube-system:namespace-controller"))) ' +
     `${applierSessions ? `&& ($.user.username != ${quote(applierSessions)}) ` : ''}&& ($.user.username != "eks:addon-manager") }`;

@@ -181,6 +181,14 @@ Object.assign(CRAFTED, {
     username: 'system:serviceaccount:kube-system:namespace-controller' }),
   networkPolicyDeleted: eksEvent({ verb: 'delete', resource: 'networkpolicies', name: 'default-deny' }),
   networkPolicyCreated: eksEvent({ verb: 'create', resource: 'networkpolicies', name: 'allow-web' }),
+  mutatingPolicyCreated: eksEvent({ verb: 'create', resource: 'mutatingadmissionpolicies', name: 'inject', namespace: '' }),
+  mutatingBindingDeleted: eksEvent({ verb: 'delete', resource: 'mutatingadmissionpolicybindings', name: 'inject', namespace: '' }),
+  validatingWebhookPatched: eksEvent({ verb: 'patch', resource: 'validatingwebhookconfigurations', name: 'gatekeeper', namespace: '' }),
+  nodeClassPatchedByHuman: eksEvent({ verb: 'patch', resource: 'ec2nodeclasses', name: 'general', namespace: '' }),
+  nodePoolDeletedByHuman: eksEvent({ verb: 'delete', resource: 'nodepools', name: 'general', namespace: '' }),
+  karpenterStatus: eksEvent({ verb: 'update', resource: 'nodepools', subresource: 'status', name: 'general', namespace: '', username: 'system:serviceaccount:kube-system:karpenter' }),
+  karpenterFinalizer: eksEvent({ verb: 'patch', resource: 'ec2nodeclasses', name: 'general', namespace: '', username: 'system:serviceaccount:kube-system:karpenter' }),
+  applierNodePool: eksEvent({ verb: 'patch', resource: 'nodepools', name: 'general', namespace: '', username: APPLIER }),
   applierUpdatesPolicy: eksEvent({ verb: 'patch', resource: 'validatingadmissionpolicies', name: ADMISSION_POLICY_NAME, namespace: '', username: APPLIER }),
   // A pod in kube-system running as a controller the detections leave out by name.
   podAsAggregationController: eksEvent({ verb: 'create', resource: 'pods', namespace: 'kube-system', name: 'x',
@@ -272,11 +280,13 @@ describe('audit detections against Kubernetes audit events', () => {
     expect(matching(PATTERNS.CredentialMinting)).toEqual(['csrApprovedByHuman', 'impersonatingMasters', 'tokenForKubeSystem']);
   });
 
-  test('GuardRailChanges: admission policies, bindings and webhooks written, Namespaces relabelled (any subresource), NetworkPolicies written or deleted; not by the applier or the namespace controller\'s finalizing', () => {
+  test('GuardRailChanges: admission policies, bindings and webhooks written, Namespaces relabelled (any subresource), NetworkPolicies, NodePools and EC2NodeClasses written or deleted; not by the applier, Karpenter itself or the namespace controller\'s finalizing', () => {
     // A NetworkPolicy created counts too: an allow-all policy undoes a default deny.
-    expect(matching(PATTERNS.GuardRailChanges)).toEqual(['admissionBindingPatched', 'admissionPolicyDeleted', 'namespaceRelabelled', 'namespaceStatusRelabel',
-      'networkPolicyCreated', 'networkPolicyDeleted', 'webhookCreated']);
-    for (const quiet of ['applierUpdatesPolicy', 'namespaceFinalized']) {
+    // A NodePool or EC2NodeClass changed by a person counts too: a node class with hop limit 2 hands pods the node role.
+    expect(matching(PATTERNS.GuardRailChanges)).toEqual(['admissionBindingPatched', 'admissionPolicyDeleted', 'mutatingBindingDeleted', 'mutatingPolicyCreated',
+      'namespaceRelabelled', 'namespaceStatusRelabel', 'networkPolicyCreated', 'networkPolicyDeleted', 'nodeClassPatchedByHuman', 'nodePoolDeletedByHuman',
+      'validatingWebhookPatched', 'webhookCreated']);
+    for (const quiet of ['applierUpdatesPolicy', 'namespaceFinalized', 'karpenterStatus', 'karpenterFinalizer', 'applierNodePool']) {
       expect(matching(PATTERNS.GuardRailChanges)).not.toContain(quiet);
     }
   });
