@@ -44,8 +44,10 @@ export function controllerStatements(scope: Construct, s: ControllerPolicyScope)
     new iam.PolicyStatement({
       sid: 'AllowScopedEC2InstanceAccessActions',
       actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
-      // AMIs and their snapshots are AWS's (the Bottlerocket alias resolves at run time); subnets and
-      // security groups are exactly the nodes' (upstream allows any of the account's).
+      // Any AMI and snapshot of the region: EC2 has no condition that names Bottlerocket's publisher
+      // the library could verify offline, so which AMI launches is the EC2NodeClass's to say (its
+      // changes raise guardRailChanges). Subnets and security groups are exactly the nodes' (upstream
+      // allows any of the account's).
       resources: [ec2('image/*', false), ec2('snapshot/*', false),
         ...s.subnetIds.map((id) => ec2(`subnet/${id}`)), ...s.securityGroupIds.map((id) => ec2(`security-group/${id}`))],
     }),
@@ -180,8 +182,9 @@ export function controllerStatements(scope: Construct, s: ControllerPolicyScope)
  * AwsSolutions-IAM5), by statement id. Every such statement is here, and nothing else.
  */
 export const WILDCARD_REASONS: Readonly<Record<string, string>> = {
-  AllowScopedEC2InstanceAccessActions: 'Karpenter resolves the Bottlerocket AMI (an AWS-owned image and its snapshot) from the pinned alias at run time; ' +
-    'subnets and security groups in the same statement are named exactly.',
+  AllowScopedEC2InstanceAccessActions: 'Karpenter resolves the AMI from the EC2NodeClass\'s pinned Bottlerocket alias at run time, so any image and ' +
+    'snapshot of the region (the EC2NodeClass, changed only by the applier, decides which; HardenedEks-KarpenterNodeClass checks it); subnets and ' +
+    'security groups in the same statement are named exactly.',
   AllowScopedEC2LaunchTemplateAccessActions: 'Karpenter creates launch templates at run time; it may use only those tagged as this cluster\'s and a NodePool\'s.',
   AllowScopedEC2InstanceActionsWithTags: 'Instances, fleets, volumes and interfaces get their ids at launch; every launch must carry this cluster\'s tags and a NodePool tag.',
   AllowScopedResourceCreationTagging: 'Tags only at creation (ec2:CreateAction) of resources that carry this cluster\'s tags.',

@@ -10,7 +10,8 @@ import {
 } from '../nodes/bottlerocket-settings';
 import { NodeArchitecture } from '../nodes/hardened-node-group';
 import { checkInstanceTypes, checkLabels, checkTaints } from '../nodes/validation';
-import { DEDICATED_NODE_KEY, KARPENTER_DEFAULTS, WARNINGS } from '../private/defaults';
+import { DEDICATED_NODE_KEY, KARPENTER_BOUNDS, KARPENTER_DEFAULTS, WARNINGS } from '../private/defaults';
+import { durationSeconds } from '../private/durations';
 import { PropProblems } from '../private/errors';
 import { isDns1123Label, isLabelKey, isLabelValue } from '../private/names';
 import { factsOf } from '../report/facts';
@@ -438,6 +439,8 @@ export class KarpenterNodePool extends Construct implements IDedicatedNodes {
     for (const r of props.requirements ?? []) {
       if (OWNED_REQUIREMENT_KEYS[r.key] !== undefined) {
         problems.add('requirements', r.key, OWNED_REQUIREMENT_KEYS[r.key]);
+      } else if (inKarpenterCoreDomain(r.key) || r.key === 'kubernetes.io/hostname') {
+        problems.add('requirements', r.key, 'Karpenter refuses requirements on its own karpenter.sh keys (but capacity-type) and on kubernetes.io/hostname.');
       } else if (!isLabelKey(r.key)) {
         problems.add('requirements', r.key, "A requirement key is a label key such as 'karpenter.k8s.aws/instance-family'.");
       }
@@ -459,6 +462,8 @@ export class KarpenterNodePool extends Construct implements IDedicatedNodes {
       }
       if (r.minValues !== undefined && (!Number.isInteger(r.minValues) || r.minValues < 1 || r.minValues > 50)) {
         problems.add('requirements', `${r.key} minValues ${r.minValues}`, 'minValues is a whole number from 1 to 50.');
+      } else if (r.minValues !== undefined && r.operator === KarpenterRequirementOperator.IN && r.minValues > values.length) {
+        problems.add('requirements', `${r.key} minValues ${r.minValues}`, `minValues cannot exceed the ${values.length} values given.`);
       }
       if (r.key === 'node.kubernetes.io/instance-type' && r.operator === KarpenterRequirementOperator.IN) {
         // The same check as managed node groups: Nitro, this architecture, accelerators Bottlerocket drives.
@@ -474,8 +479,14 @@ export class KarpenterNodePool extends Construct implements IDedicatedNodes {
     if (props.allowUnlimited && props.limits !== undefined) {
       problems.add('allowUnlimited', true, 'limits were given too; remove one of the two.');
     }
-    checkDuration(problems, 'expireAfter', props.expireAfter, true);
-    checkDuration(problems, 'terminationGracePeriod', props.terminationGracePeriod, false);
+    checkDuration(problems, 'expireAfter', props.expireAfter, true, {
+      min: KARPENTER_BOUNDS.minExpireAfterHours * 3600, max: KARPENTER_BOUNDS.maxExpireAfterHours * 3600,
+      text: `Nodes live ${KARPENTER_BOUNDS.minExpireAfterHours}h to ${KARPENTER_BOUNDS.maxExpireAfterHours}h (90 days); 'Never' is a warned choice of its own.`,
+    });
+    checkDuration(problems, 'terminationGracePeriod', props.terminationGracePeriod, false, {
+      min: KARPENTER_BOUNDS.minTerminationGracePeriodMinutes * 60, max: KARPENTER_BOUNDS.maxTerminationGracePeriodHours * 3600,
+      text: `Use ${KARPENTER_BOUNDS.minTerminationGracePeriodMinutes}m to ${KARPENTER_BOUNDS.maxTerminationGracePeriodHours}h (7 days): long enough for PodDisruptionBudgets, short enough that expiry happens.`,
+    });
     const disruption = props.disruption ?? {};
     checkDuration(problems, 'disruption.consolidateAfter', disruption.consolidateAfter, true);
     if (disruption.consolidationPolicy !== undefined && !Object.values(KarpenterConsolidationPolicy).includes(disruption.consolidationPolicy)) {
@@ -494,11 +505,16 @@ export class KarpenterNodePool extends Construct implements IDedicatedNodes {
       if (b.schedule !== undefined && !/^(@(yearly|annually|monthly|weekly|daily|midnight|hourly))$|^(\S+\s+){4}\S+$/.test(b.schedule.trim())) {
         problems.add('disruption.budgets', b.schedule, "schedule is a cron expression such as '0 9 * * mon-fri'.");
       }
-      checkDuration(problems, 'disruption.budgets.duration', b.duration, false);
+      checkDuration(problems, 'disruption.budgets.duration', b.duration, false, undefined, BUDGET_DURATION);
     }
     checkLabels(problems, props.labels ?? {});
     checkTaints(problems, props.taints ?? []);
     checkTaints(problems, props.startupTaints ?? []);
+    for (const t of [...props.taints ?? [], ...props.startupTaints ?? []]) {
+      if (t.key !== undefined && inKarpenterCoreDomain(t.key)) {
+        problems.add('taints', t.key, 'Karpenter sets and removes its own karpenter.sh taints (disrupted, unregistered); use a key of your own.');
+      }
+    }
     if (Object.keys(props.labels ?? {}).includes(DEDICATED_NODE_KEY) || [...props.taints ?? [], ...props.startupTaints ?? []].some((t) => t.key === DEDICATED_NODE_KEY)) {
       problems.add('labels', DEDICATED_NODE_KEY, `${DEDICATED_NODE_KEY} is set by the dedicated option, label and taint together. Use dedicated: '<name>' instead.`);
     }
@@ -536,6 +552,11 @@ export function checkBottlerocketVersion(problems: PropProblems, prop: string, v
       ? "'latest' lets every Bottlerocket release reach the nodes unreviewed. Pin a release such as 'v1.64.0' and raise it on purpose."
       : "A Bottlerocket release looks like 'v1.64.0'.");
   }
+}
+
+/** Whether a label or taint key is in Karpenter's own `karpenter.sh` domain (subdomains included). */
+function inKarpenterCoreDomain(key: string): boolean {
+  return key.includes('/') && /(^|\.)karpenter\.sh$/.test(key.split('/')[0]);
 }
 
 /** Requirement keys the library sets, and what to use instead. */
@@ -577,12 +598,28 @@ function taintObject(t: eks.TaintSpec): TaintObject {
   return { key: t.key!, ...(t.value !== undefined ? { value: t.value } : {}), effect: EFFECTS[t.effect ?? 'NO_SCHEDULE'] ?? String(t.effect) };
 }
 
-const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+/** Karpenter's own duration patterns (NodePool CRD, v1.14.1). */
+const DURATION = /^([0-9]+(s|m|h))+$/;
+const BUDGET_DURATION = /^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/;
 
-function checkDuration(problems: PropProblems, prop: string, value: string | undefined, neverAllowed: boolean): void {
-  if (value === undefined || Token.isUnresolved(value)) { return; }
+/**
+ * A duration Karpenter accepts, known at synth, within [min, max] seconds; 'Never' only where
+ * `neverAllowed`.
+ */
+function checkDuration(problems: PropProblems, prop: string, value: string | undefined, neverAllowed: boolean,
+  bounds?: { min: number; max: number; text: string }, pattern: RegExp = DURATION): void {
+  if (value === undefined) { return; }
+  if (Token.isUnresolved(value)) {
+    problems.add(prop, value, 'Give the duration at synth time: the library and HardenedEksChecks check it against the bounds of node pools.');
+    return;
+  }
   if (value === 'Never' && neverAllowed) { return; }
-  if (!GO_DURATION.test(value)) {
-    problems.add(prop, value, `Use a duration such as '24h' or '30m'${neverAllowed ? ", or 'Never'" : ''}.`);
+  if (!pattern.test(value)) {
+    problems.add(prop, value, `Use a duration of whole hours, minutes or seconds as Karpenter reads them, such as '24h' or '1h30m'${neverAllowed ? ", or 'Never'" : ''}.`);
+    return;
+  }
+  const seconds = durationSeconds(value)!;
+  if (bounds && (seconds < bounds.min || seconds > bounds.max)) {
+    problems.add(prop, value, bounds.text);
   }
 }

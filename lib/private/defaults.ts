@@ -213,6 +213,19 @@ export const KARPENTER_DEFAULTS = {
   maxReceiveCount: 5,
 } as const;
 
+/**
+ * Bounds of Karpenter node pools the library holds every NodePool to (options and
+ * HardenedEks-KarpenterNodePool): nodes replaced within 90 days, drained within 7 days.
+ */
+export const KARPENTER_BOUNDS = {
+  maxExpireAfterHours: 2160,
+  maxTerminationGracePeriodHours: 168,
+  /** Shorter lives churn nodes and evict pods for nothing. */
+  minExpireAfterHours: 1,
+  /** A shorter drain deletes pods before their PodDisruptionBudgets and grace periods can act. */
+  minTerminationGracePeriodMinutes: 1,
+} as const;
+
 /** The interface endpoints Karpenter adds to a cluster without an internet path (construct id, service name). */
 export const KARPENTER_INTERFACE_ENDPOINT_SERVICES: ReadonlyArray<{ readonly id: string; readonly service: string }> = [
   { id: 'Sqs', service: 'sqs' },

@@ -370,11 +370,36 @@ describe('validation', () => {
     expect(tryPool({ limits: { cpu: '0' } })).toThrow('limits.cpu: received "0".');
     expect(tryPool({ limits: { memory: 'lots' } })).toThrow('limits.memory: received "lots".');
     expect(tryPool({ limits: { cpu: '8' }, allowUnlimited: true })).toThrow('allowUnlimited: received true. limits were given too');
-    expect(tryPool({ expireAfter: '21d' })).toThrow("expireAfter: received \"21d\". Use a duration such as '24h' or '30m', or 'Never'.");
+    expect(tryPool({ expireAfter: '21d' })).toThrow("expireAfter: received \"21d\". Use a duration of whole hours, minutes or seconds as Karpenter reads them");
+    expect(tryPool({ expireAfter: '1.5h' })).toThrow('expireAfter: received "1.5h".');
+    expect(tryPool({ expireAfter: '876000h' })).toThrow("expireAfter: received \"876000h\". Nodes live 1h to 2160h (90 days); 'Never' is a warned choice of its own.");
+    expect(tryPool({ expireAfter: '0s' })).toThrow('expireAfter: received "0s".');
+    expect(tryPool({ terminationGracePeriod: '87600h' })).toThrow('terminationGracePeriod: received "87600h". Use 1m to 168h (7 days)');
+    expect(tryPool({ terminationGracePeriod: '0s' })).toThrow('terminationGracePeriod: received "0s".');
+    expect(tryPool({ disruption: { budgets: [{ nodes: '0', schedule: '@daily', duration: '90s' }] } })).toThrow('disruption.budgets.duration: received "90s".');
+    expect(tryPool({ disruption: { consolidateAfter: '1.5m' } })).toThrow('disruption.consolidateAfter: received "1.5m".');
     expect(tryPool({ terminationGracePeriod: 'Never' })).toThrow('terminationGracePeriod: received "Never".');
     expect(tryPool({ disruption: { budgets: [{ nodes: '0', schedule: '0 9 * * *' }] } })).toThrow('schedule and duration go together.');
     expect(tryPool({ disruption: { budgets: [{ nodes: 'half' }] } })).toThrow('disruption.budgets: received "half".');
     expect(tryPool({ weight: 0 })).toThrow('weight: received 0.');
+  });
+
+  test('fails on durations known only at deploy time: the bounds could not hold', () => {
+    const stack = new Stack(fastApp(), 'Test');
+    const { CfnParameter } = require('aws-cdk-lib');
+    const never = new CfnParameter(stack, 'Expiry', { default: 'Never' }).valueAsString;
+    expect(() => new HardenedEksCluster(stack, 'Cluster').addKarpenter().addNodePool('general', { expireAfter: never }))
+      .toThrow('Give the duration at synth time');
+  });
+
+  test('fails on requirements and taints Karpenter would refuse at deploy: its own keys, minValues above the values', () => {
+    expect(tryPool({ requirements: [{ key: 'karpenter.sh/nodepool', operator: KarpenterRequirementOperator.IN, values: ['other'] }] }))
+      .toThrow('requirements: received "karpenter.sh/nodepool". Karpenter refuses requirements on its own karpenter.sh keys');
+    expect(tryPool({ requirements: [{ key: 'kubernetes.io/hostname', operator: KarpenterRequirementOperator.EXISTS }] })).toThrow('requirements: received "kubernetes.io/hostname".');
+    expect(tryPool({ requirements: [{ key: 'karpenter.k8s.aws/instance-family', operator: KarpenterRequirementOperator.IN, values: ['m7i'], minValues: 2 }] }))
+      .toThrow('minValues cannot exceed the 1 values given.');
+    expect(tryPool({ taints: [{ key: 'karpenter.sh/disrupted', effect: eks.TaintEffect.NO_SCHEDULE }] })).toThrow('taints: received "karpenter.sh/disrupted".');
+    expect(tryPool({ startupTaints: [{ key: 'unregistered.karpenter.sh/x', effect: eks.TaintEffect.NO_EXECUTE }] })).toThrow('taints: received "unregistered.karpenter.sh/x".');
   });
 
   test('fails on a name Kubernetes would refuse, on labels Karpenter owns, and on tags the controller policy relies on', () => {

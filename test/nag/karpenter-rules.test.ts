@@ -76,6 +76,56 @@ test('EC2NodeClass: another AMI family, AMIs by id, bottlerocket@latest and publ
     .toEqual(['HardenedEks-KarpenterNodeClass[PublicIp::EC2NodeClass/own]']);
 });
 
+test('EC2NodeClass: user data that weakens the node is a finding, as for managed node groups, plus static pods and the dedicated key', () => {
+  const withUserData = (userData: string) => findings(build([edit(goodNodeClass(), (s) => { s.userData = userData; })]));
+  expect(withUserData('[settings.host-containers.admin]\nenabled = true\n[settings.kernel]\nlockdown = "none"\n')).toEqual([
+    'HardenedEks-KarpenterNodeClass[UserData::EC2NodeClass/own::host-containers.admin.enabled]',
+    'HardenedEks-KarpenterNodeClass[UserData::EC2NodeClass/own::kernel.lockdown]',
+  ]);
+  expect(withUserData('settings.host-containers.debug = { enabled = true, superpowered = true }\nsettings.kubernetes.allowed-unsafe-sysctls = ["*"]\n')).toEqual([
+    'HardenedEks-KarpenterNodeClass[UserData::EC2NodeClass/own::host-containers.debug.superpowered]',
+    'HardenedEks-KarpenterNodeClass[UserData::EC2NodeClass/own::kubernetes.allowed-unsafe-sysctls]',
+  ]);
+  expect(withUserData('[settings.kubernetes.static-pods.x]\nenabled = true\nmanifest = "e30="\n[settings.kubernetes.node-labels]\n"cdk-hardened-eks.io/dedicated" = "batch"\n')).toEqual([
+    'HardenedEks-KarpenterNodeClass[UserData::EC2NodeClass/own::kubernetes.node-labels]',
+    'HardenedEks-KarpenterNodeClass[UserData::EC2NodeClass/own::kubernetes.static-pods]',
+  ]);
+  expect(withUserData('not = toml = at all')).toEqual(['HardenedEks-KarpenterNodeClass[UserData::EC2NodeClass/own::Unparseable]']);
+  expect(withUserData('[settings.kernel]\nlockdown = "integrity"\n')).toEqual([]);
+});
+
+test('EC2NodeClass: a Bottlerocket volume left out of the mappings, or another AMI family, is a finding', () => {
+  expect(findings(build([edit(goodNodeClass(), (s) => { s.blockDeviceMappings = [s.blockDeviceMappings[0]]; })])))
+    .toEqual(['HardenedEks-KarpenterNodeClass[Unencrypted::EC2NodeClass/own]']);
+  expect(findings(build([edit(goodNodeClass(), (s) => { s.amiFamily = 'Custom'; })])))
+    .toEqual(['HardenedEks-KarpenterNodeClass[NotBottlerocket::EC2NodeClass/own]']);
+});
+
+test('a library pool with kernel lockdown off is a finding, as a node group with it is', () => {
+  const app = fastApp();
+  const stack = new Stack(app, 'Test');
+  const { KernelLockdown } = require('../../lib');
+  new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false }).addKarpenter().addNodePool('open', { bottlerocket: { kernelLockdown: KernelLockdown.NONE } });
+  expect(findings(app)).toEqual(['HardenedEks-KarpenterNodeClass[UserData::EC2NodeClass/open::kernel.lockdown]']);
+});
+
+test('NodePool: no termination grace period or one above 7 days, a very late or unreadable expiry, a dedicated label without its taint', () => {
+  expect(findings(build([edit(goodNodePool(), (s) => { delete s.template.spec.terminationGracePeriod; })])))
+    .toEqual(['HardenedEks-KarpenterNodePool[NoTerminationGracePeriod::NodePool/own]']);
+  expect(findings(build([edit(goodNodePool(), (s) => { s.template.spec.terminationGracePeriod = '87600h'; })])))
+    .toEqual(['HardenedEks-KarpenterNodePool[NoTerminationGracePeriod::NodePool/own]']);
+  expect(findings(build([edit(goodNodePool(), (s) => { s.template.spec.expireAfter = '876000h'; })])))
+    .toEqual(['HardenedEks-KarpenterNodePool[NeverExpires::NodePool/own]']);
+  expect(findings(build([edit(goodNodePool(), (s) => { s.template.spec.expireAfter = '2160h'; })]))).toEqual([]);
+  expect(findings(build([edit(goodNodePool(), (s) => { delete s.template.spec.expireAfter; })]))).toEqual([]);
+  expect(findings(build([edit(goodNodePool(), (s) => { s.template.metadata = { labels: { 'cdk-hardened-eks.io/dedicated': 'batch' } }; })])))
+    .toEqual(['HardenedEks-KarpenterNodePool[DedicatedWithoutTaint::NodePool/own]']);
+  expect(findings(build([edit(goodNodePool(), (s) => {
+    s.template.metadata = { labels: { 'cdk-hardened-eks.io/dedicated': 'batch' } };
+    s.template.spec.taints = [{ key: 'cdk-hardened-eks.io/dedicated', value: 'batch', effect: 'NoSchedule' }];
+  })]))).toEqual([]);
+});
+
 test('NodePool: a missing cpu or memory limit, and nodes that never expire, are findings', () => {
   expect(findings(build([edit(goodNodePool(), (s) => { delete s.limits; })]))).toEqual(['HardenedEks-KarpenterNodePool[NoLimits::NodePool/own]']);
   expect(findings(build([edit(goodNodePool(), (s) => { delete s.limits.memory; })]))).toEqual(['HardenedEks-KarpenterNodePool[NoLimits::NodePool/own]']);

@@ -39,21 +39,29 @@ export const bottlerocketUserData: HardenedEksRule = {
       parsed = undefined;
     }
     if (parsed === undefined) { return ['UserData::Unparseable']; }
-    const settings = parsed.settings ?? {};
-    const findings: string[] = [];
-    if (settings['host-containers']?.admin?.enabled === true) { findings.push('Setting::host-containers.admin.enabled'); }
-    // Any host container that runs superpowered is an admin container under another name.
-    for (const [name, container] of Object.entries<any>(settings['host-containers'] ?? {})) {
-      if (name !== 'admin' && container?.enabled === true && container?.superpowered === true) {
-        findings.push(`Setting::host-containers.${name}.superpowered`);
-      }
-    }
-    if (settings.kernel?.lockdown === 'none') { findings.push('Setting::kernel.lockdown'); }
-    const unsafe = settings.kubernetes?.['allowed-unsafe-sysctls'];
-    if (Array.isArray(unsafe) && unsafe.length > 0) { findings.push('Setting::kubernetes.allowed-unsafe-sysctls'); }
+    const findings = weakeningSettings(parsed.settings ?? {}).map((setting) => `Setting::${setting}`);
     return findings.length === 0 ? NagRuleCompliance.COMPLIANT : findings;
   },
 };
+
+/**
+ * The settings of parsed Bottlerocket user data that weaken a node: the admin host container, any
+ * other enabled superpowered host container, kernel lockdown `none`, unsafe sysctls for pods.
+ */
+export function weakeningSettings(settings: Record<string, any>): string[] {
+  const found: string[] = [];
+  if (settings['host-containers']?.admin?.enabled === true) { found.push('host-containers.admin.enabled'); }
+  // Any host container that runs superpowered is an admin container under another name.
+  for (const [name, container] of Object.entries<any>(settings['host-containers'] ?? {})) {
+    if (name !== 'admin' && container?.enabled === true && container?.superpowered === true) {
+      found.push(`host-containers.${name}.superpowered`);
+    }
+  }
+  if (settings.kernel?.lockdown === 'none') { found.push('kernel.lockdown'); }
+  const unsafe = settings.kubernetes?.['allowed-unsafe-sysctls'];
+  if (Array.isArray(unsafe) && unsafe.length > 0) { found.push('kubernetes.allowed-unsafe-sysctls'); }
+  return found;
+}
 
 /**
  * The user data as text: `Fn::Base64` of a string (or of an `Fn::Join` whose unresolved parts

@@ -1,11 +1,42 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
+import * as TOML from 'smol-toml';
+import { weakeningSettings } from './bottlerocket-user-data';
 import { isKubernetesManifest, readManifest } from './manifests';
-import { HardenedEksRule, list } from './rule';
+import { HardenedEksRule, list, UNRESOLVED } from './rule';
+import { DEDICATED_NODE_KEY } from '../../private/defaults';
 
 /** Whether an object is a Karpenter EC2NodeClass (any API version of karpenter.k8s.aws). */
 export function isEc2NodeClass(object: Record<string, any>): boolean {
   return object.kind === 'EC2NodeClass' && typeof object.apiVersion === 'string' && object.apiVersion.startsWith('karpenter.k8s.aws/');
+}
+
+/** Bottlerocket's OS and data volumes: both must be in the mappings, or EC2 takes the missing one from the AMI. */
+const BOTTLEROCKET_DEVICES = ['/dev/xvda', '/dev/xvdb'];
+
+/**
+ * What the user data of an EC2NodeClass weakens: the managed node groups' checks (admin or
+ * superpowered host containers, lockdown `none`, unsafe sysctls), plus what Karpenter keeps from
+ * it that nodes must not get this way: static pods (they bypass admission) and node labels or
+ * taints with the library's dedicated key (labels are merged into the node's).
+ */
+function userDataFindings(userData: unknown): string[] {
+  if (userData === undefined) { return []; }
+  if (typeof userData !== 'string') { return ['Unparseable']; }
+  if (userData.includes(UNRESOLVED)) { return ['Unresolved']; }
+  let settings: Record<string, any>;
+  try {
+    settings = (TOML.parse(userData) as any).settings ?? {};
+  } catch {
+    return ['Unparseable'];
+  }
+  const found = weakeningSettings(settings);
+  const kubernetes = settings.kubernetes ?? {};
+  if (kubernetes['static-pods'] !== undefined) { found.push('kubernetes.static-pods'); }
+  for (const table of ['node-labels', 'node-taints']) {
+    if (Object.keys(kubernetes[table] ?? {}).includes(DEDICATED_NODE_KEY)) { found.push(`kubernetes.${table}`); }
+  }
+  return found;
 }
 
 /** A pinned Bottlerocket alias: `bottlerocket@v1.64.0` or `bottlerocket@1.64.0`. */
@@ -16,17 +47,22 @@ const PINNED_BOTTLEROCKET = /^bottlerocket@v?\d+\.\d+\.\d+$/;
  * escape hatch) that let pods reach the instance metadata service (`Imds::`: tokens optional, a
  * hop limit above 1, or IMDS over IPv6), launch volumes unencrypted (`Unencrypted::`) or with the
  * AWS managed key (`AwsManagedKey::`: no kmsKeyID, or no block device mappings, so Karpenter's
- * defaults), boot something other than a pinned Bottlerocket release (`NotBottlerocket::`,
- * `UnpinnedAmi::` for `bottlerocket@latest`), or give nodes public IP addresses (`PublicIp::`).
+ * defaults, or either Bottlerocket volume left out of the mappings), boot something other than a
+ * pinned Bottlerocket release (`NotBottlerocket::`, also for an `amiFamily` other than Bottlerocket;
+ * `UnpinnedAmi::` for `bottlerocket@latest`), give nodes public IP addresses (`PublicIp::`), or
+ * carry user data that weakens the node (`UserData::<ref>::<setting>`, as
+ * HardenedEks-BottlerocketUserData for node groups, plus static pods and the dedicated label or
+ * taint; `Unparseable` or `Unresolved` when it cannot be read).
  */
 export const karpenterNodeClass: HardenedEksRule = {
   id: 'KarpenterNodeClass',
   level: NagMessageLevel.ERROR,
-  info: 'A Karpenter EC2NodeClass lets pods reach instance metadata, leaves volumes without a customer managed key, boots an unpinned or non-Bottlerocket AMI, or assigns public IPs.',
+  info: 'A Karpenter EC2NodeClass lets pods reach instance metadata, leaves volumes without a customer managed key, boots an unpinned or non-Bottlerocket AMI, assigns public IPs, or weakens the node in its user data.',
   explanation: 'CIS Amazon EKS Benchmark 3.x and EKS Best Practices (nodes): nodes Karpenter launches need the same hardening as managed ones. IMDSv2 with hop ' +
     'limit 1 keeps pods away from the node role\'s credentials; volumes encrypted with a key of your own can be audited and revoked; Bottlerocket ' +
     '(SELinux enforcing, dm-verity, no shell) pinned to a release changes only when you raise the pin (bottlerocket@latest rolls every node to ' +
-    'each new release unreviewed); nodes belong in private subnets without public addresses. Use HardenedEksCluster.addKarpenter().addNodePool(), ' +
+    'each new release unreviewed); nodes belong in private subnets without public addresses; user data keeps kernel lockdown, no admin ' +
+    'or superpowered host container, no unsafe sysctls and no static pods (which no admission policy sees). Use HardenedEksCluster.addKarpenter().addNodePool(), ' +
     'or set metadataOptions, blockDeviceMappings with encrypted and kmsKeyID, amiSelectorTerms [{ alias: bottlerocket@<version> }] and ' +
     'associatePublicIPAddress: false.',
   check(node: CfnResource): NagRuleResult {
@@ -47,20 +83,24 @@ export const karpenterNodeClass: HardenedEksRule = {
       const mappings = list(spec.blockDeviceMappings) as Array<Record<string, any>>;
       if (mappings.length === 0) {
         findings.push(`AwsManagedKey::${ref}`);
-      } else if (mappings.some((m) => m?.ebs?.encrypted !== true)) {
+      } else if (mappings.some((m) => m?.ebs?.encrypted !== true) || BOTTLEROCKET_DEVICES.some((d) => !mappings.some((m) => m?.deviceName === d))) {
         findings.push(`Unencrypted::${ref}`);
       } else if (mappings.some((m) => typeof m.ebs.kmsKeyID !== 'string' || m.ebs.kmsKeyID === '' || /(^|:)alias\/aws\/ebs$/.test(m.ebs.kmsKeyID))) {
         findings.push(`AwsManagedKey::${ref}`);
       }
       const terms = list(spec.amiSelectorTerms) as Array<Record<string, any>>;
       const aliases = terms.map((t) => t?.alias);
-      if (terms.length !== 1 || typeof aliases[0] !== 'string' || !aliases[0].startsWith('bottlerocket@')) {
+      if (terms.length !== 1 || typeof aliases[0] !== 'string' || !aliases[0].startsWith('bottlerocket@')
+        || (spec.amiFamily !== undefined && spec.amiFamily !== 'Bottlerocket')) {
         findings.push(`NotBottlerocket::${ref}`);
       } else if (!PINNED_BOTTLEROCKET.test(aliases[0])) {
         findings.push(`UnpinnedAmi::${ref}`);
       }
       if (spec.associatePublicIPAddress === true) {
         findings.push(`PublicIp::${ref}`);
+      }
+      for (const setting of userDataFindings(spec.userData)) {
+        findings.push(`UserData::${ref}::${setting}`);
       }
     }
     return findings.length === 0 ? NagRuleCompliance.COMPLIANT : findings;
