@@ -501,3 +501,40 @@ test('the RBAC model can fail: a tenant group bound cluster-wide to admin (which
   const { tenantCan } = require('./rbac-model');
   expect(tenantCan(stack, Template.fromStack(stack), { verb: 'patch', group: 'karpenter.sh', resource: 'nodepools' })).toEqual([expect.stringContaining('ClusterRoleBinding oops')]);
 });
+
+describe('the controller\'s network in strict mode (a model of NetworkPolicy semantics)', () => {
+  const { allows } = require('../manifests/network-policy-model');
+  const { isKubernetesManifest, readManifest } = require('../../lib/nag/rules/manifests');
+  const stack = new Stack(fastApp(), 'Test');
+  const cluster = new HardenedEksCluster(stack, 'Cluster');
+  cluster.addKarpenter().addNodePool('general');
+  cluster.addNamespace('payments');
+  Template.fromStack(stack);
+  const policies = stack.node.findAll().filter((c: any) => c.cfnResourceType !== undefined && isKubernetesManifest(c))
+    .flatMap((c: any) => readManifest(c).objects.map((o: any) => o.object)).filter((o: any) => o.kind === 'NetworkPolicy');
+  const KARPENTER = { namespace: 'kube-system', labels: { 'app.kubernetes.io/name': 'karpenter', 'app.kubernetes.io/instance': 'karpenter' }, ip: '10.0.64.20' };
+  const COREDNS = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, ip: '10.0.64.10' };
+  const TENANT = { namespace: 'payments', labels: { app: 'web' }, ip: '10.0.96.20' };
+  const can = (from: any, to: any, port: number, protocol: string = 'TCP') => allows(policies, { from, to, protocol, port });
+
+  test('reaches the API server, AWS APIs, its Pod Identity credentials and CoreDNS; not the instance metadata service', () => {
+    expect(can(KARPENTER, { ip: '10.100.0.1' }, 443)).toBe(true);
+    expect(can(KARPENTER, { ip: '172.20.0.1' }, 443)).toBe(true);
+    expect(can(KARPENTER, { ip: '52.94.1.1' }, 443)).toBe(true);
+    expect(can(KARPENTER, { ip: '169.254.170.23' }, 80)).toBe(true);
+    expect(can(KARPENTER, COREDNS, 53, 'UDP')).toBe(true);
+    expect(can(KARPENTER, { ip: '169.254.169.254' }, 80)).toBe(false);
+    expect(can(KARPENTER, { ip: '52.94.1.1' }, 80)).toBe(false);
+  });
+
+  test('nothing reaches the controller (metrics, health), and it reaches no tenant pod', () => {
+    expect(can(TENANT, KARPENTER, 8080)).toBe(false);
+    expect(can(TENANT, KARPENTER, 8081)).toBe(false);
+    expect(can(KARPENTER, TENANT, 443)).toBe(false);
+  });
+
+  test('without its policy the controller would have no network at all (the model can fail)', () => {
+    const without = policies.filter((p: any) => p.metadata.name !== 'cdk-hardened-eks-karpenter');
+    expect(allows(without, { from: KARPENTER, to: { ip: '52.94.1.1' }, protocol: 'TCP', port: 443 })).toBe(false);
+  });
+});
