@@ -254,7 +254,10 @@ export class Karpenter extends Construct {
       }),
     });
     this.chart.node.addDependency(this.crdChart, networkPolicy, association, controllerPolicy);
-    this.nodePrerequisites = [this.crdChart, nodeAccess, this.instanceProfile];
+    // The controller too: deleting a pool must happen while Karpenter still runs, so it drains and
+    // terminates the pool's nodes and lifts the EC2NodeClass's finalizer (otherwise the instances
+    // outlive the stack and the deletion hangs).
+    this.nodePrerequisites = [this.crdChart, this.chart, nodeAccess, this.instanceProfile];
 
     applyAcknowledgements([
       ...nodeRoleAcknowledgements(this.nodeRole, false),

@@ -253,10 +253,11 @@ describe('HardenedEksCluster.addKarpenter().addNodePool()', () => {
     expect(nodePool.spec.template.spec.taints).toBeUndefined();
   });
 
-  test('node pools wait for the CRDs, the nodes\' access entry and instance profile, and the node add-ons', () => {
+  test('node pools wait for the CRDs, the controller (so on deletion it still runs to drain their nodes), the nodes\' access entry and instance profile, and the node add-ons', () => {
     const dependsOn = resources[logicalId(stack, general.manifest)].DependsOn as string[];
     expect(dependsOn).toEqual(expect.arrayContaining([
       stack.resolve(chartResource(stack, karpenter.crdChart).logicalId),
+      stack.resolve(chartResource(stack, karpenter.chart).logicalId),
       logicalId(stack, karpenter.instanceProfile),
       stack.resolve((karpenter.node.findChild('NodeAccess') as any).logicalId),
     ]));
