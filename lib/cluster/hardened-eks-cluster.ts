@@ -364,6 +364,8 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
   private readonly nodeGroupPrerequisites: Construct[] = [];
   private readonly coreDnsAddon: eks.Addon;
   private nodeGroupCount = 0;
+  /** Node groups without a taint, where system pods such as Karpenter's controller can run. */
+  private untaintedNodeGroups = 0;
 
   constructor(scope: Construct, id: string, props: HardenedEksClusterProps = {}) {
     super(scope, id);
@@ -663,6 +665,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     nodeGroup.nodegroup.node.addDependency(...this.nodeGroupPrerequisites);
     // CoreDNS and the EBS CSI controller need nodes to become healthy: they wait for the first node
     // group, whichever it is.
+    if (!options.dedicated && (options.taints ?? []).length === 0) { this.untaintedNodeGroups++; }
     if (this.nodeGroupCount++ === 0) {
       this.coreDnsAddon.node.addDependency(nodeGroup.nodegroup);
       this.storage?.addon.node.addDependency(nodeGroup.nodegroup);
@@ -691,6 +694,15 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
       karpenter.chart.node.addDependency(...endpoints);
       karpenter.addNodePrerequisites(...endpoints);
     }
+    // Checked when the app synthesizes: node groups may be added after Karpenter.
+    karpenter.node.addValidation({
+      validate: () => (this.untaintedNodeGroups > 0 ? [] : [new HardenedEksValidationError(`${this.node.path}.addKarpenter()`, [{
+        prop: 'defaultNodeGroup',
+        received: 'no managed node group without taints',
+        fix: 'Karpenter\'s controller runs only on managed node group nodes (never on nodes it launches) and tolerates no taint, so it would never ' +
+          'be scheduled. Keep the default node group, or add one with addNodeGroup(id, options) without taints or dedicated.',
+      }]).message]),
+    });
     this._karpenter = karpenter;
     return karpenter;
   }

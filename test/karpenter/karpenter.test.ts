@@ -539,3 +539,16 @@ describe('the controller\'s network in strict mode (a model of NetworkPolicy sem
     expect(allows(without, { from: KARPENTER, to: { ip: '52.94.1.1' }, protocol: 'TCP', port: 443 })).toBe(false);
   });
 });
+
+test('fails at synth when no managed node group without taints exists for the controller to run on', () => {
+  const stack = new Stack(fastApp(), 'Test');
+  const cluster = new HardenedEksCluster(stack, 'Cluster', { defaultNodeGroup: false });
+  cluster.addKarpenter().addNodePool('general');
+  cluster.addNodeGroup('Dedicated', { dedicated: 'batch' });
+  expect(() => Template.fromStack(stack)).toThrow("defaultNodeGroup: received no managed node group without taints. Karpenter's controller runs only on managed node group nodes");
+  const ok = new Stack(fastApp(), 'Ok');
+  const later = new HardenedEksCluster(ok, 'Cluster', { defaultNodeGroup: false });
+  later.addKarpenter();
+  later.addNodeGroup('System');
+  expect(() => Template.fromStack(ok)).not.toThrow();
+});
