@@ -118,6 +118,20 @@ describe('buildReport', () => {
     expect(status('3.2.7')).toBe('not-applicable');
   });
 
+  test('Karpenter: its controls are enforced by the option, and an unlimited or never-expiring pool, or lockdown off in a pool, weakens them', () => {
+    const facts = factsOf(new Stack(), 'x');
+    const status = (f: typeof facts, id: string) => buildReport('S', [f], []).controls.find((c) => c.id === id)!.status;
+    expect(status(facts, 'Nodes-autoscaled')).toBe('not-applicable');
+    const pool = { name: 'general', unlimited: false, neverExpire: false, spot: false, lockdownOff: false, sysctlOverride: false, bootstrapContainers: false };
+    facts.karpenter = { version: '1.14.1', isolated: false, nodePools: [pool] };
+    expect(status(facts, 'Nodes-autoscaled')).toBe('enforced-by-option');
+    expect(status(facts, 'Nodes-autoscaling-bounds')).toBe('enforced-by-option');
+    facts.karpenter.nodePools.push({ ...pool, name: 'burst', unlimited: true });
+    expect(status(facts, 'Nodes-autoscaling-bounds')).toBe('weakened');
+    facts.karpenter.nodePools = [{ ...pool, lockdownOff: true }];
+    expect(status(facts, 'Runtime-lockdown')).toBe('weakened');
+  });
+
   test('audit shipping off and detections off weaken their controls; GuardDuty is an option', () => {
     const facts = factsOf(new Stack(), 'x');
     facts.auditShipping = 'off';
