@@ -6,10 +6,10 @@ import { KARPENTER_LABELS, renderEc2NodeClass, renderNodePool, RequirementObject
 import { IDedicatedNodes } from '../core/hardened-cluster';
 import { parseNonNegativeQuantity } from '../manifests/quantity';
 import {
-  BottlerocketSettings, checkBottlerocketSettings, KernelLockdown, renderBottlerocketSettings, toToml, unmergeableTables,
+  BottlerocketSettings, checkBottlerocketSettings, KernelLockdown, renderBottlerocketSettings, toToml, unmergeableTables, warnAboutBottlerocketSettings,
 } from '../nodes/bottlerocket-settings';
 import { NodeArchitecture } from '../nodes/hardened-node-group';
-import { checkInstanceTypes, checkLabels, checkTaints } from '../nodes/validation';
+import { checkDataVolumeSize, checkDedicated, checkInstanceTypes, checkLabels, checkTaints } from '../nodes/validation';
 import { DEDICATED_NODE_KEY, KARPENTER_BOUNDS, KARPENTER_DEFAULTS, WARNINGS } from '../private/defaults';
 import { durationSeconds } from '../private/durations';
 import { PropProblems } from '../private/errors';
@@ -412,17 +412,7 @@ export class KarpenterNodePool extends Construct implements IDedicatedNodes {
     if (spot) {
       warnings.addWarningV2(WARNINGS.spotCapacity, `Node pool ${id} may launch spot capacity: nodes can be reclaimed with two minutes notice.`);
     }
-    if (props.bottlerocket?.kernelLockdown === KernelLockdown.NONE) {
-      warnings.addWarningV2(WARNINGS.kernelLockdownOff, 'bottlerocket.kernelLockdown is NONE: user space may modify the running kernel.');
-    }
-    if (props.bottlerocket?.overrideHardenedSysctls) {
-      warnings.addWarningV2(WARNINGS.hardenedSysctlOverridden,
-        'bottlerocket.overrideHardenedSysctls lets bottlerocket.sysctls replace CIS Bottlerocket values set by the library.');
-    }
-    if ((props.bottlerocket?.bootstrapContainers ?? []).length > 0) {
-      warnings.addWarningV2(WARNINGS.bootstrapContainers,
-        'bottlerocket.bootstrapContainers run before the kubelet with CAP_SYS_ADMIN and the host\'s root filesystem: review their images like host software.');
-    }
+    warnAboutBottlerocketSettings(this, props.bottlerocket);
   }
 
   private validate(id: string, props: KarpenterNodePoolProps, architecture: NodeArchitecture, capacityTypes: KarpenterCapacityType[]): void {
@@ -515,26 +505,18 @@ export class KarpenterNodePool extends Construct implements IDedicatedNodes {
         problems.add('taints', t.key, 'Karpenter sets and removes its own karpenter.sh taints (disrupted, unregistered); use a key of your own.');
       }
     }
-    if (Object.keys(props.labels ?? {}).includes(DEDICATED_NODE_KEY) || [...props.taints ?? [], ...props.startupTaints ?? []].some((t) => t.key === DEDICATED_NODE_KEY)) {
-      problems.add('labels', DEDICATED_NODE_KEY, `${DEDICATED_NODE_KEY} is set by the dedicated option, label and taint together. Use dedicated: '<name>' instead.`);
-    }
+    checkDedicated(problems, props.labels ?? {}, [...props.taints ?? [], ...props.startupTaints ?? []], props.dedicated);
     for (const key of Object.keys(props.labels ?? {})) {
       if (/(^|\.)(kubernetes\.io|k8s\.io|karpenter\.sh|karpenter\.k8s\.aws)\//.test(key)) {
         problems.add('labels', key, 'Karpenter and the kubelet own labels under kubernetes.io, k8s.io, karpenter.sh and karpenter.k8s.aws. Use a prefix of your own.');
       }
-    }
-    if (props.dedicated !== undefined && !Token.isUnresolved(props.dedicated) && !isLabelValue(props.dedicated)) {
-      problems.add('dedicated', props.dedicated, "Use a Kubernetes label value: up to 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit.");
     }
     if (props.weight !== undefined && (!Number.isInteger(props.weight) || props.weight < 1 || props.weight > 100)) {
       problems.add('weight', props.weight, 'weight is a whole number from 1 to 100.');
     }
     checkBottlerocketSettings(problems, 'bottlerocket', props.bottlerocket ?? {});
     checkBottlerocketVersion(problems, 'bottlerocketVersion', props.bottlerocketVersion);
-    if (props.dataVolumeSize !== undefined && !Token.isUnresolved(props.dataVolumeSize)
-      && (!Number.isInteger(props.dataVolumeSize) || props.dataVolumeSize < 20 || props.dataVolumeSize > 16384)) {
-      problems.add('dataVolumeSize', props.dataVolumeSize, 'Use 20 to 16384 GiB; container images live on this volume.');
-    }
+    checkDataVolumeSize(problems, props.dataVolumeSize);
     for (const key of Object.keys(props.tags ?? {})) {
       if (/^(eks:eks-cluster-name$|kubernetes\.io\/cluster|karpenter\.sh\/nodepool$|karpenter\.sh\/nodeclaim$|karpenter\.k8s\.aws\/ec2nodeclass$)/.test(key)) {
         problems.add('tags', key, 'Karpenter sets this tag itself, and the controller\'s IAM policy relies on it. Use a tag key of your own.');

@@ -1,5 +1,7 @@
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import * as TOML from 'smol-toml';
+import { WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
 
 /**
@@ -312,4 +314,20 @@ export function unmergeableTables(value: unknown, path: string[] = []): string[]
     found.push(...unmergeableTables(child, [...path, key]));
   }
   return found;
+}
+
+/** The warnings of Bottlerocket settings that weaken a node (for node groups and node pools alike). */
+export function warnAboutBottlerocketSettings(scope: IConstruct, s: BottlerocketSettings | undefined): void {
+  const warnings = Annotations.of(scope);
+  if (s?.kernelLockdown === KernelLockdown.NONE) {
+    warnings.addWarningV2(WARNINGS.kernelLockdownOff, 'bottlerocket.kernelLockdown is NONE: user space may modify the running kernel.');
+  }
+  if (s?.overrideHardenedSysctls) {
+    warnings.addWarningV2(WARNINGS.hardenedSysctlOverridden,
+      'bottlerocket.overrideHardenedSysctls lets bottlerocket.sysctls replace CIS Bottlerocket values set by the library.');
+  }
+  if ((s?.bootstrapContainers ?? []).length > 0) {
+    warnings.addWarningV2(WARNINGS.bootstrapContainers,
+      'bottlerocket.bootstrapContainers run before the kubelet with CAP_SYS_ADMIN and the host\'s root filesystem: review their images like host software.');
+  }
 }

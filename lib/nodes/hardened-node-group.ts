@@ -5,15 +5,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import {
-  BottlerocketSettings, checkBottlerocketSettings, KernelLockdown, renderBottlerocketSettings, toToml, unmergeableTables,
+  BottlerocketSettings, checkBottlerocketSettings, KernelLockdown, renderBottlerocketSettings, toToml, unmergeableTables, warnAboutBottlerocketSettings,
 } from './bottlerocket-settings';
 import { InstanceMetadataAccess } from './instance-metadata-access';
-import { acceleratorOf, Architecture, checkInstanceTypes, checkLabels, checkSizes, checkTaints } from './validation';
+import { acceleratorOf, Architecture, checkDataVolumeSize, checkDedicated, checkInstanceTypes, checkLabels, checkSizes, checkTaints } from './validation';
 import { IDedicatedNodes, IHardenedCluster } from '../core/hardened-cluster';
 import { applyAcknowledgements, nodeRoleAcknowledgements } from '../nag/acknowledgements';
 import { DEDICATED_NODE_KEY, NODE_GROUP_DEFAULTS, WARNINGS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
-import { isLabelValue } from '../private/names';
 import { factsOf } from '../report/facts';
 
 /**
@@ -279,14 +278,7 @@ export class HardenedNodeGroup extends Construct implements IDedicatedNodes {
     checkSizes(problems, minSize, maxSize, props.desiredSize);
     checkLabels(problems, props.labels ?? {});
     checkTaints(problems, props.taints ?? []);
-    // The dedicated label and taint come only from `dedicated`: a label set by hand would let
-    // pods of a bound namespace onto a node group without the taint, shared with everyone.
-    if (Object.keys(props.labels ?? {}).includes(DEDICATED_NODE_KEY) || (props.taints ?? []).some((t) => t.key === DEDICATED_NODE_KEY)) {
-      problems.add('labels', DEDICATED_NODE_KEY, `${DEDICATED_NODE_KEY} is set by the dedicated option, label and taint together. Use dedicated: '<name>' instead.`);
-    }
-    if (props.dedicated !== undefined && !Token.isUnresolved(props.dedicated) && !isLabelValue(props.dedicated)) {
-      problems.add('dedicated', props.dedicated, "Use a Kubernetes label value: up to 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit.");
-    }
+    checkDedicated(problems, props.labels ?? {}, props.taints ?? [], props.dedicated);
     checkBottlerocketSettings(problems, 'bottlerocket', props.bottlerocket ?? {});
     const hop = metadataAccess.hopLimit;
     if (metadataAccess !== InstanceMetadataAccess.NODE_ONLY && !Token.isUnresolved(hop) && (!Number.isInteger(hop) || hop < 2 || hop > 64)) {
@@ -297,10 +289,7 @@ export class HardenedNodeGroup extends Construct implements IDedicatedNodes {
       && (!Number.isInteger(props.maxUnavailable) || props.maxUnavailable < 1 || props.maxUnavailable > 100)) {
       problems.add('maxUnavailable', props.maxUnavailable, 'EKS accepts 1 to 100 nodes unavailable during an update.');
     }
-    if (props.dataVolumeSize !== undefined && !Token.isUnresolved(props.dataVolumeSize)
-      && (!Number.isInteger(props.dataVolumeSize) || props.dataVolumeSize < 20 || props.dataVolumeSize > 16384)) {
-      problems.add('dataVolumeSize', props.dataVolumeSize, 'Use 20 to 16384 GiB; container images live on this volume.');
-    }
+    checkDataVolumeSize(problems, props.dataVolumeSize);
     if (props.releaseVersion !== undefined && !Token.isUnresolved(props.releaseVersion) && !/^\d+\.\d+\.\d+-[0-9a-f]{8}$/.test(props.releaseVersion)) {
       problems.add('releaseVersion', props.releaseVersion, "A Bottlerocket release version looks like '1.50.0-8fa4a4c5'.");
     }
@@ -355,17 +344,7 @@ export class HardenedNodeGroup extends Construct implements IDedicatedNodes {
       warnings.addWarningV2(WARNINGS.ssmAccess,
         'enableSsmAccess runs the control host container and grants the node role AmazonSSMManagedInstanceCore: SSM sessions can reach the nodes.');
     }
-    if (props.bottlerocket?.kernelLockdown === KernelLockdown.NONE) {
-      warnings.addWarningV2(WARNINGS.kernelLockdownOff, 'bottlerocket.kernelLockdown is NONE: user space may modify the running kernel.');
-    }
-    if (props.bottlerocket?.overrideHardenedSysctls) {
-      warnings.addWarningV2(WARNINGS.hardenedSysctlOverridden,
-        'bottlerocket.overrideHardenedSysctls lets bottlerocket.sysctls replace CIS Bottlerocket values set by the library.');
-    }
-    if ((props.bottlerocket?.bootstrapContainers ?? []).length > 0) {
-      warnings.addWarningV2(WARNINGS.bootstrapContainers,
-        'bottlerocket.bootstrapContainers run before the kubelet with CAP_SYS_ADMIN and the host\'s root filesystem: review their images like host software.');
-    }
+    warnAboutBottlerocketSettings(this, props.bottlerocket);
     if (props.capacityType === eks.CapacityType.SPOT) {
       warnings.addWarningV2(WARNINGS.spotCapacity, 'capacityType is SPOT: nodes can be reclaimed with two minutes notice.');
     }

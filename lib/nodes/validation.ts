@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { DEDICATED_NODE_KEY } from '../private/defaults';
 import { PropProblems } from '../private/errors';
 import { isLabelKey, isLabelValue } from '../private/names';
 
@@ -153,5 +154,25 @@ export function checkTaints(problems: PropProblems, taints: eks.TaintSpec[]): vo
       problems.add('taints', `${key}:${String(taint.effect)}`,
         'A taint needs an effect: TaintEffect.NO_SCHEDULE, TaintEffect.PREFER_NO_SCHEDULE or TaintEffect.NO_EXECUTE.');
     }
+  }
+}
+
+/**
+ * The dedicated label and taint come only from `dedicated`: a label set by hand would let pods of a
+ * bound namespace onto nodes without the taint, shared with everyone.
+ */
+export function checkDedicated(problems: PropProblems, labels: Record<string, string>, taints: eks.TaintSpec[], dedicated: string | undefined): void {
+  if (Object.keys(labels).includes(DEDICATED_NODE_KEY) || taints.some((t) => t.key === DEDICATED_NODE_KEY)) {
+    problems.add('labels', DEDICATED_NODE_KEY, `${DEDICATED_NODE_KEY} is set by the dedicated option, label and taint together. Use dedicated: '<name>' instead.`);
+  }
+  if (dedicated !== undefined && !Token.isUnresolved(dedicated) && !isLabelValue(dedicated)) {
+    problems.add('dedicated', dedicated, "Use a Kubernetes label value: up to 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit.");
+  }
+}
+
+/** The Bottlerocket data volume (/dev/xvdb) in GiB: container images live there. */
+export function checkDataVolumeSize(problems: PropProblems, size: number | undefined): void {
+  if (size !== undefined && !Token.isUnresolved(size) && (!Number.isInteger(size) || size < 20 || size > 16384)) {
+    problems.add('dataVolumeSize', size, 'Use 20 to 16384 GiB; container images live on this volume.');
   }
 }
