@@ -686,13 +686,12 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
         'A cluster runs one Karpenter; add node pools to the first with karpenter.addNodePool(id, options).');
     }
     const karpenter = new Karpenter(this, 'Karpenter', { ...options, cluster: this, isolatedNetwork: this.isolated });
-    // The controller runs on the managed node groups' nodes, and Karpenter's nodes need what theirs need.
+    // The controller runs on the managed node groups' nodes, and Karpenter's nodes need what theirs
+    // need: node pools wait for the controller chart, so waiting for it is enough.
     karpenter.chart.node.addDependency(...this.nodeGroupPrerequisites);
-    karpenter.addNodePrerequisites(...this.nodeGroupPrerequisites);
     if (this.endpoints) {
       const endpoints = createKarpenterEndpoints(this, this.vpc, this.endpoints);
       karpenter.chart.node.addDependency(...endpoints);
-      karpenter.addNodePrerequisites(...endpoints);
     }
     // Checked when the app synthesizes: node groups may be added after Karpenter.
     karpenter.node.addValidation({

@@ -131,7 +131,7 @@ export class Karpenter extends Construct {
   public readonly nodeSubnets: ec2.ISubnet[];
 
   /** What a node pool must wait for before its nodes can launch and join. */
-  private readonly nodePrerequisites: Construct[];
+  private readonly nodePrerequisites: readonly Construct[];
   private readonly pools = new Map<string, KarpenterNodePool>();
 
   constructor(scope: Construct, id: string, props: KarpenterProps) {
@@ -256,7 +256,8 @@ export class Karpenter extends Construct {
     this.chart.node.addDependency(this.crdChart, networkPolicy, association, controllerPolicy);
     // The controller too: deleting a pool must happen while Karpenter still runs, so it drains and
     // terminates the pool's nodes and lifts the EC2NodeClass's finalizer (otherwise the instances
-    // outlive the stack and the deletion hangs).
+    // outlive the stack and the deletion hangs). Whatever the chart waits for (the node add-ons,
+    // endpoints), the pools wait for through it.
     this.nodePrerequisites = [this.crdChart, this.chart, nodeAccess, this.instanceProfile];
 
     applyAcknowledgements([
@@ -265,16 +266,6 @@ export class Karpenter extends Construct {
     ]);
     const facts = factsOf(cluster);
     facts.karpenter = { version, isolated: props.isolatedNetwork === true, nodePools: [] };
-  }
-
-  /**
-   * Makes every node pool's manifest wait for these too (endpoints, node add-ons): used by the cluster.
-   *
-   * @param prerequisites what nodes need before they can launch and join
-   */
-  public addNodePrerequisites(...prerequisites: Construct[]): void {
-    this.nodePrerequisites.push(...prerequisites);
-    for (const pool of this.pools.values()) { pool.manifest.node.addDependency(...prerequisites); }
   }
 
   /**

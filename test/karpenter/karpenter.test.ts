@@ -261,7 +261,17 @@ describe('HardenedEksCluster.addKarpenter().addNodePool()', () => {
       logicalId(stack, karpenter.instanceProfile),
       stack.resolve((karpenter.node.findChild('NodeAccess') as any).logicalId),
     ]));
-    expect(dependsOn.some((d) => /VpcCni|Addon/i.test(d))).toBe(true);
+    // Everything a managed node group waits for (node add-ons, kube-system policies), a pool waits for too, directly or through the chart.
+    const closure = (id: string, seen = new Set<string>()): Set<string> => {
+      for (const next of (resources[id].DependsOn ?? []) as string[]) {
+        if (!seen.has(next)) { seen.add(next); closure(next, seen); }
+      }
+      return seen;
+    };
+    const nodeGroupWaitsFor = resources[logicalId(stack, cluster.defaultNodeGroup!.nodegroup)].DependsOn as string[];
+    const poolWaitsFor = closure(logicalId(stack, general.manifest));
+    expect(nodeGroupWaitsFor.some((d) => /VpcCni/i.test(d))).toBe(true);
+    expect(nodeGroupWaitsFor.filter((d) => !poolWaitsFor.has(d))).toEqual([]);
   });
 
   test('no warning of its own for the defaults', () => {
