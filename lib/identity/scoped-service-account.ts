@@ -211,14 +211,7 @@ export class ScopedServiceAccount extends Construct implements iam.IPrincipal {
     }
 
     if (identity === ServiceAccountIdentity.POD_IDENTITY) {
-      const association = new eks.CfnPodIdentityAssociation(this, 'PodIdentityAssociation', {
-        clusterName: cluster.clusterName,
-        namespace: props.namespace,
-        serviceAccount: props.name,
-        roleArn: this.role.roleArn,
-      });
-      association.node.addDependency(cluster.cluster);
-      association.node.addDependency(cluster.cluster.eksPodIdentityAgent!);
+      createPodIdentityAssociation(this, cluster, props.namespace, props.name, this.role);
     }
   }
 
@@ -336,6 +329,23 @@ export function podIdentityPrincipal(scope: Construct, clusterName: string, name
   };
   if (organizationId !== undefined) { conditions['aws:SourceOrgId'] = organizationId; }
   return new iam.ServicePrincipal('pods.eks.amazonaws.com', { conditions: { StringEquals: conditions } }).withSessionTags();
+}
+
+/**
+ * The EKS Pod Identity association `PodIdentityAssociation` in `scope` of `<namespace>/<name>` with
+ * `role`, created once the cluster and its Pod Identity agent exist.
+ */
+export function createPodIdentityAssociation(scope: Construct, cluster: IHardenedCluster, namespace: string, name: string,
+  role: iam.IRole): eks.CfnPodIdentityAssociation {
+  const association = new eks.CfnPodIdentityAssociation(scope, 'PodIdentityAssociation', {
+    clusterName: cluster.clusterName,
+    namespace,
+    serviceAccount: name,
+    roleArn: role.roleArn,
+  });
+  association.node.addDependency(cluster.cluster);
+  if (cluster.cluster.eksPodIdentityAgent) { association.node.addDependency(cluster.cluster.eksPodIdentityAgent); }
+  return association;
 }
 
 /**

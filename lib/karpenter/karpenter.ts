@@ -10,7 +10,8 @@ import { controllerStatements, WILDCARD_REASONS } from './controller-policy';
 import { KARPENTER_LABELS, renderKarpenterNetworkPolicy } from './karpenter-objects';
 import { checkBottlerocketVersion, KarpenterNodePool, KarpenterNodePoolOptions } from './karpenter-node-pool';
 import { IHardenedCluster } from '../core/hardened-cluster';
-import { podIdentityPrincipal } from '../identity/scoped-service-account';
+import { nodeSubnetSelection } from '../nodes/hardened-node-group';
+import { createPodIdentityAssociation, podIdentityPrincipal, SERVICE_ACCOUNT_MAX_SESSION } from '../identity/scoped-service-account';
 import { applyAcknowledgements, karpenterAcknowledgements, nodeRoleAcknowledgements } from '../nag/acknowledgements';
 import { KARPENTER_DEFAULTS } from '../private/defaults';
 import { PropProblems } from '../private/errors';
@@ -145,8 +146,7 @@ export class Karpenter extends Construct {
     this.bottlerocketVersion = props.bottlerocketVersion ?? KARPENTER_DEFAULTS.bottlerocketVersion;
     const version = props.version ?? KARPENTER_DEFAULTS.version;
     const repository = (props.chartRepository ?? KARPENTER_DEFAULTS.chartRepository).replace(/\/+$/, '');
-    const vpc = eksCluster.vpc;
-    this.nodeSubnets = vpc.privateSubnets.length > 0 ? vpc.privateSubnets : vpc.isolatedSubnets;
+    this.nodeSubnets = eksCluster.vpc.selectSubnets(nodeSubnetSelection(eksCluster.vpc)).subnets;
 
     // Nodes: the managed node groups' policies, an instance profile the controller only reads, and
     // an access entry that lets them register.
@@ -191,7 +191,7 @@ export class Karpenter extends Construct {
     this.controllerRole = new iam.Role(this, 'ControllerRole', {
       description: `Karpenter controller of EKS cluster ${clusterName} (Pod Identity, ${KARPENTER_DEFAULTS.namespace}/${KARPENTER_DEFAULTS.serviceAccount})`,
       assumedBy: podIdentityPrincipal(this, clusterName, KARPENTER_DEFAULTS.namespace, KARPENTER_DEFAULTS.serviceAccount),
-      maxSessionDuration: Duration.hours(1),
+      maxSessionDuration: SERVICE_ACCOUNT_MAX_SESSION,
     });
     const controllerPolicy = new iam.ManagedPolicy(this, 'ControllerPolicy', {
       description: `Karpenter controller of EKS cluster ${clusterName}`,
@@ -207,14 +207,7 @@ export class Karpenter extends Construct {
         securityGroupIds: [eksCluster.clusterSecurityGroupId],
       }),
     });
-    const association = new eks.CfnPodIdentityAssociation(this, 'PodIdentityAssociation', {
-      clusterName,
-      namespace: KARPENTER_DEFAULTS.namespace,
-      serviceAccount: KARPENTER_DEFAULTS.serviceAccount,
-      roleArn: this.controllerRole.roleArn,
-    });
-    association.node.addDependency(eksCluster);
-    if (eksCluster.eksPodIdentityAgent) { association.node.addDependency(eksCluster.eksPodIdentityAgent); }
+    const association = createPodIdentityAssociation(this, cluster, KARPENTER_DEFAULTS.namespace, KARPENTER_DEFAULTS.serviceAccount, this.controllerRole);
 
     // The controller has network from its first packet in strict mode.
     const networkPolicy = new eks.KubernetesManifest(this, 'NetworkPolicy', {

@@ -240,8 +240,7 @@ export class HardenedNodeGroup extends Construct implements IDedicatedNodes {
       // instance families, which knows neither the FIPS variants nor every NVIDIA family (and
       // cannot parse names such as p6-b200.48xlarge). The L1 gets both below, checked by
       // checkInstanceTypes.
-      // Private subnets with NAT egress; in a VPC without them (an isolated cluster), the isolated ones.
-      subnets: { subnetType: props.cluster.cluster.vpc.privateSubnets.length > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED },
+      subnets: nodeSubnetSelection(props.cluster.cluster.vpc),
       minSize,
       maxSize,
       desiredSize: props.desiredSize ?? minSize,
@@ -367,6 +366,14 @@ export function amiTypeFor(architecture: Architecture, fips: boolean, nvidia: bo
     return fips ? eks.NodegroupAmiType.BOTTLEROCKET_ARM_64_FIPS : eks.NodegroupAmiType.BOTTLEROCKET_ARM_64;
   }
   return fips ? eks.NodegroupAmiType.BOTTLEROCKET_X86_64_FIPS : eks.NodegroupAmiType.BOTTLEROCKET_X86_64;
+}
+
+/**
+ * Where nodes run (managed node groups and Karpenter's alike): the private subnets with NAT egress;
+ * in a VPC without them (an isolated cluster), the isolated ones.
+ */
+export function nodeSubnetSelection(vpc: ec2.IVpc): ec2.SubnetSelection {
+  return { subnetType: vpc.privateSubnets.length > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED };
 }
 
 /** The ARN of the account's Auto Scaling service-linked role, which launches managed nodes. */
