@@ -6,9 +6,9 @@
  *
  * Synthesize with `npx cdk synth --app "node -r ./scripts/register.js examples/autoscaling.ts"`.
  */
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { nagPacks } from './basic';
+import { synthExample } from './basic';
 import { HardenedEksCluster, KarpenterDisruptionReason, NodeArchitecture } from '../lib';
 
 /** Defines the example's stack in `app`. */
@@ -39,8 +39,5 @@ export function defineAutoscalingExample(app: App): Stack {
 }
 
 if (require.main === module) {
-  const app = new App();
-  defineAutoscalingExample(app);
-  Validations.of(app).addPlugins(...nagPacks());
-  app.synth();
+  synthExample(defineAutoscalingExample);
 }

@@ -19,6 +19,14 @@ export function nagPacks(): NagPack[] {
   ];
 }
 
+/** Synthesizes one example as `cdk synth` does, every pack checking it (a finding fails the synth). */
+export function synthExample(define: (app: App) => Stack): void {
+  const app = new App();
+  define(app);
+  Validations.of(app).addPlugins(...nagPacks());
+  app.synth();
+}
+
 /** Defines the example's stack in `app`. */
 export function defineBasicExample(app: App): Stack {
   const stack = new Stack(app, 'HardenedEksBasic', {
@@ -32,8 +40,5 @@ export function defineBasicExample(app: App): Stack {
 }
 
 if (require.main === module) {
-  const app = new App();
-  defineBasicExample(app);
-  Validations.of(app).addPlugins(...nagPacks());
-  app.synth();
+  synthExample(defineBasicExample);
 }

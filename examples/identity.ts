@@ -7,7 +7,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { HardenedEksCluster, NamespaceAccessLevel, ScopedServiceAccount, ServiceAccountIdentity } from '../lib';
-import { nagPacks } from './basic';
+import { synthExample } from './basic';
 
 /** Lets a service account read the objects under one prefix of a bucket, and list only that prefix. */
 function allowReadPrefix(serviceAccount: ScopedServiceAccount, bucket: s3.IBucket, prefix: string): void {
@@ -55,8 +55,5 @@ export function defineIdentityExample(app: App): Stack {
 }
 
 if (require.main === module) {
-  const app = new App();
-  defineIdentityExample(app);
-  Validations.of(app).addPlugins(...nagPacks());
-  app.synth();
+  synthExample(defineIdentityExample);
 }

@@ -5,9 +5,9 @@
  *
  * Synthesize with `npx cdk synth --app "node -r ./scripts/register.js examples/isolated.ts"`.
  */
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { nagPacks } from './basic';
+import { synthExample } from './basic';
 import { ClusterNetwork, HardenedEksCluster } from '../lib';
 
 /** Defines the example's stack in `app`. */
@@ -24,8 +24,5 @@ export function defineIsolatedExample(app: App): Stack {
 }
 
 if (require.main === module) {
-  const app = new App();
-  defineIsolatedExample(app);
-  Validations.of(app).addPlugins(...nagPacks());
-  app.synth();
+  synthExample(defineIsolatedExample);
 }

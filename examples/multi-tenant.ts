@@ -3,10 +3,10 @@
  * node group dedicated to it, a Pod Identity workload identity, and namespace-scoped human access. Synthesize it with
  * `npx cdk synth --app "node -r ./scripts/register.js examples/multi-tenant.ts"`.
  */
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { HardenedEksCluster, NamespaceAccessLevel, NetworkProtocol, ServiceAccountIdentity } from '../lib';
-import { nagPacks } from './basic';
+import { synthExample } from './basic';
 
 export function defineMultiTenantExample(app: App): Stack {
   const stack = new Stack(app, 'HardenedEksMultiTenant');
@@ -48,8 +48,5 @@ export function defineMultiTenantExample(app: App): Stack {
 }
 
 if (require.main === module) {
-  const app = new App();
-  defineMultiTenantExample(app);
-  Validations.of(app).addPlugins(...nagPacks());
-  app.synth();
+  synthExample(defineMultiTenantExample);
 }
