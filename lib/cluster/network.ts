@@ -87,8 +87,10 @@ const RESTRICT_DEFAULT_SG_PROVIDER = 'Custom::VpcRestrictDefaultSGCustomResource
 /**
  * Runs aws-cdk-lib's default-security-group cleanup (a stack-wide custom-resource provider, which
  * `restrictDefaultSecurityGroup` adds) inside the VPC's private subnets, in the given security
- * group (CT.LAMBDA.PR.3), with the network-interface permissions Lambda needs for that. Its one
- * call must wait for a way out: the NAT routes, or the isolated network's endpoints.
+ * group (CT.LAMBDA.PR.3), with the network-interface permissions Lambda needs for that. The
+ * provider serves every VPC of the stack, so the first cluster places it, and the function itself
+ * waits for that VPC's way out (the NAT routes, or the isolated network's endpoints): every
+ * cleanup in the stack, of whichever VPC, invokes it only then.
  */
 export function placeDefaultSecurityGroupCleanupInVpc(vpc: ec2.Vpc, securityGroup: ec2.ISecurityGroup, egress: IDependable[]): void {
   const provider = Stack.of(vpc).node.tryFindChild(RESTRICT_DEFAULT_SG_PROVIDER);
@@ -96,6 +98,10 @@ export function placeDefaultSecurityGroupCleanupInVpc(vpc: ec2.Vpc, securityGrou
   const role = provider?.node.tryFindChild('Role');
   const cleanup = vpc.node.tryFindChild('RestrictDefaultSecurityGroupCustomResource');
   if (!(handler instanceof CfnResource) || !(role instanceof CfnResource) || !cleanup) { return; }
+  cleanup.node.addDependency(...egress);
+  if (PLACED.has(handler)) { return; }
+  PLACED.add(handler);
+  handler.node.addDependency(...egress);
   const subnets = vpc.privateSubnets.length > 0 ? vpc.privateSubnets : vpc.isolatedSubnets;
   handler.addPropertyOverride('VpcConfig', {
     SubnetIds: subnets.map((s) => s.subnetId),
@@ -105,5 +111,7 @@ export function placeDefaultSecurityGroupCleanupInVpc(vpc: ec2.Vpc, securityGrou
     { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' },
     { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole' },
   ]);
-  cleanup.node.addDependency(...egress);
 }
+
+/** The stack-wide cleanup functions already placed in a VPC (by the stack's first cluster). */
+const PLACED = new WeakSet<CfnResource>();

@@ -276,3 +276,21 @@ test('the default-security-group cleanup waits for the endpoints; without the li
   const outside = Object.entries(noEndpoints).find(([id]) => /^CustomVpcRestrictDefaultSGCustomResourceProviderHandler/.test(id))![1];
   expect(outside.Properties.VpcConfig).toBeUndefined();
 });
+
+test('two clusters in one stack: the shared cleanup function runs in the first cluster\'s VPC and waits for that VPC\'s way out, so every cleanup does', () => {
+  const app = fastApp();
+  const stack = new Stack(app, 'Two', { env: ENV });
+  new HardenedEksCluster(stack, 'Nat', {});
+  new HardenedEksCluster(stack, 'Isolated', { network: ClusterNetwork.isolated() });
+  const all = Template.fromStack(stack).toJSON().Resources as Record<string, any>;
+  const handler = Object.entries(all).find(([id]) => /^CustomVpcRestrictDefaultSGCustomResourceProviderHandler/.test(id))![1];
+  const natSubnets = Object.keys(all).filter((id) => /^NatVpcPrivateSubnet\dSubnet[0-9A-F]{8}$/.test(id)).map((id) => ({ Ref: id }));
+  expect(handler.Properties.VpcConfig.SubnetIds).toEqual(natSubnets);
+  const natRoutes = Object.keys(all).filter((id) => /^NatVpcPrivateSubnet\dDefaultRoute[0-9A-F]{8}$/.test(id));
+  expect(natRoutes.length).toBeGreaterThanOrEqual(2);
+  expect(handler.DependsOn).toEqual(expect.arrayContaining(natRoutes));
+  // Both cleanups invoke that function (through its ARN), so both wait for the NAT routes.
+  const cleanups = Object.values(all).filter((r) => r.Type === 'Custom::VpcRestrictDefaultSG');
+  expect(cleanups).toHaveLength(2);
+  for (const cleanup of cleanups) { expect(JSON.stringify(cleanup.Properties.ServiceToken)).toContain('CustomVpcRestrictDefaultSGCustomResourceProviderHandler'); }
+});
