@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ISOLATED_INTERFACE_ENDPOINT_SERVICES, KARPENTER_INTERFACE_ENDPOINT_SERVICES } from '../private/defaults';
+import { PropProblems } from '../private/errors';
 
 /**
  * Options of a cluster with no internet path.
@@ -10,8 +11,10 @@ import { ISOLATED_INTERFACE_ENDPOINT_SERVICES, KARPENTER_INTERFACE_ENDPOINT_SERV
 export interface IsolatedNetworkOptions {
   /**
    * Interface endpoints to add beside the ones the cluster needs, for services your workloads call
-   * (for example `InterfaceVpcEndpointAwsService.SECRETS_MANAGER`). They get the same security group
-   * and private DNS.
+   * (for example `InterfaceVpcEndpointAwsService.SECRETS_MANAGER`). They get the same security group,
+   * private DNS and a policy admitting this account's principals only. A service the library creates
+   * an endpoint for already is refused (a second private-DNS endpoint fails to deploy); Karpenter's
+   * SQS and SSM endpoints are not created twice.
    *
    * @default - none
    */
@@ -22,6 +25,7 @@ export interface IsolatedNetworkOptions {
    * has them (a second S3 gateway route or a second private-DNS endpoint for a service fails to
    * deploy); yours must then admit HTTPS from the cluster's security group and the kubectl
    * provider's, and `HardenedEks-IsolatedClusterEndpoints` reports any it cannot find in the app.
+   * Refused without a `vpc` of your own, and with `additionalInterfaceEndpoints`.
    *
    * @default true
    */
@@ -164,7 +168,7 @@ export function createIsolatedEndpoints(scope: Construct, vpc: ec2.IVpc, extra: 
       }));
     }
   }
-  extra.forEach((service, i) => add(`Additional${i}`, service));
+  extra.forEach((service, i) => add(`Additional${i}`, service, 'principal'));
   return { securityGroup, s3, interfaces };
 }
 
@@ -196,9 +200,34 @@ function interfaceEndpoint(scope: Construct, vpc: ec2.IVpc, securityGroup: ec2.I
  * account) and SSM (the Bottlerocket alias resolves through AWS's public parameters, which AWS
  * owns: a principal perimeter only). Both admit the same callers as the others.
  */
-export function createKarpenterEndpoints(scope: Construct, vpc: ec2.IVpc, endpoints: IsolatedEndpoints): ec2.InterfaceVpcEndpoint[] {
-  return KARPENTER_INTERFACE_ENDPOINT_SERVICES.map(({ id, service }) => interfaceEndpoint(scope, vpc, endpoints.securityGroup, id,
-    new ec2.InterfaceVpcEndpointAwsService(service), id === 'Sqs' ? 'principal-and-resource' : 'principal'));
+export function createKarpenterEndpoints(scope: Construct, vpc: ec2.IVpc, endpoints: IsolatedEndpoints, existing: string[]): ec2.InterfaceVpcEndpoint[] {
+  return KARPENTER_INTERFACE_ENDPOINT_SERVICES.filter(({ service }) => !existing.includes(service))
+    .map(({ id, service }) => interfaceEndpoint(scope, vpc, endpoints.securityGroup, id,
+      new ec2.InterfaceVpcEndpointAwsService(service), id === 'Sqs' ? 'principal-and-resource' : 'principal'));
+}
+
+/**
+ * Combinations of the network options that cannot work: no endpoints in the library's own VPC (it
+ * would reach nothing), additional endpoints while the library creates none (they would be
+ * ignored), and an additional endpoint for a service the library covers already.
+ */
+export function checkNetwork(problems: PropProblems, network: ClusterNetwork, ownVpc: boolean): void {
+  if (!network.hasNoInternetPath) { return; }
+  if (!network.createsEndpoints && !ownVpc) {
+    problems.add('network', 'ClusterNetwork.isolated({ createEndpoints: false }) without vpc',
+      'The VPC the library creates would have no endpoints and so no way to reach AWS. Leave createEndpoints on, or pass the vpc that has its endpoints.');
+  }
+  if (!network.createsEndpoints && network.additionalInterfaceEndpoints.length > 0) {
+    problems.add('network', 'additionalInterfaceEndpoints with createEndpoints: false',
+      'The library creates no endpoint at all with createEndpoints: false, so these would be ignored. Create them in your VPC, or turn createEndpoints on.');
+  }
+  const builtIn = new Set(ISOLATED_INTERFACE_ENDPOINT_SERVICES.map((e) => e.service));
+  for (const endpoint of network.additionalInterfaceEndpoints) {
+    if (builtIn.has(endpoint.shortName)) {
+      problems.add('network.additionalInterfaceEndpoints', endpoint.shortName,
+        'The library creates this endpoint already; a second private-DNS endpoint for it fails to deploy. Remove it from additionalInterfaceEndpoints.');
+    }
+  }
 }
 
 /** What must exist before something reaches the endpoints. */

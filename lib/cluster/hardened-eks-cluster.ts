@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { createManagedAddons } from './addons';
-import { admitToEndpoints, ClusterNetwork, createIsolatedEndpoints, createKarpenterEndpoints, IsolatedEndpoints } from './cluster-network';
+import { admitToEndpoints, checkNetwork, ClusterNetwork, createIsolatedEndpoints, createKarpenterEndpoints, IsolatedEndpoints } from './cluster-network';
 import { ClusterEndpointAccess } from './endpoint-access';
 import { createKubectlHandlerRole, createKubectlSecurityGroup, hardenKubectlProvider, refuseChartAssets } from './kubectl-provider';
 import { createHardenedVpc, placeDefaultSecurityGroupCleanupInVpc } from './network';
@@ -349,6 +349,8 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
   private readonly endpoints?: IsolatedEndpoints;
   /** The network has no internet path. */
   private readonly isolated: boolean;
+  /** Services of the isolated network's additional endpoints (the user's own, which Karpenter's must not repeat). */
+  private readonly additionalEndpointServices: string[];
   private _karpenter?: Karpenter;
 
   /** The EBS CSI driver, its role, the volume key and the default StorageClass, unless `storage` is false. */
@@ -385,6 +387,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     // Network: ours, or the user's (which must have private subnets, checked above).
     const isolated = props.network?.hasNoInternetPath === true;
     this.isolated = isolated;
+    this.additionalEndpointServices = (props.network?.additionalInterfaceEndpoints ?? []).map((e) => e.shortName);
     let ownVpc: ec2.Vpc | undefined;
     if (props.vpc) {
       this.vpc = props.vpc;
@@ -611,6 +614,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
         'Flow logs are created only for the VPC the library creates. Remove flowLogRetention, or configure flow logs on your own VPC.');
     }
     if (props.vpc) { checkVpc(problems, props.vpc, props.network?.hasNoInternetPath === true); }
+    if (props.network) { checkNetwork(problems, props.network, props.vpc !== undefined); }
     const key = props.secretsEncryptionKey?.node.defaultChild;
     if (key instanceof kms.CfnKey && key.enableKeyRotation !== true) {
       problems.add('secretsEncryptionKey', props.secretsEncryptionKey!.node.path,
@@ -690,7 +694,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     // need: node pools wait for the controller chart, so waiting for it is enough.
     karpenter.chart.node.addDependency(...this.nodeGroupPrerequisites);
     if (this.endpoints) {
-      const endpoints = createKarpenterEndpoints(this, this.vpc, this.endpoints);
+      const endpoints = createKarpenterEndpoints(this, this.vpc, this.endpoints, this.additionalEndpointServices);
       karpenter.chart.node.addDependency(...endpoints);
     }
     // Checked when the app synthesizes: node groups may be added after Karpenter.

@@ -185,9 +185,17 @@ test('the isolated subnets keep the address ranges they have with NAT egress (th
   expect(cidrs(template)).toEqual(cidrs(synthCluster({ clusterName: 'iso' }, {}, { env: ENV }).template));
 });
 
+/** A cluster in a VPC of the app's own with isolated subnets only, the library creating no endpoints. */
+function withoutEndpoints(): { stack: Stack; template: Template } {
+  const stack = new Stack(fastApp(), 'Own', { env: ENV });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 20 }] });
+  new HardenedEksCluster(stack, 'Cluster', { vpc, network: ClusterNetwork.isolated({ createEndpoints: false }) });
+  return { stack, template: Template.fromStack(stack) };
+}
+
 test('with createEndpoints: false the library creates no endpoint, and the nag rule names what is missing', () => {
   const { HardenedEksChecks, HardenedEksTesting } = require('../../lib');
-  const { stack, template: t } = synthCluster({ network: ClusterNetwork.isolated({ createEndpoints: false }) }, {}, { env: ENV });
+  const { stack, template: t } = withoutEndpoints();
   t.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
   const findings = (HardenedEksTesting.nagViolations(new HardenedEksChecks(), stack) as any[]).map((v) => v.ruleName).filter((r) => r.includes('Isolated'));
   expect(findings).toHaveLength(10);
@@ -199,9 +207,41 @@ test('aws-eks-v2\'s warning about isolated kubectl subnets is acknowledged, with
   expect(warningsOf(stack).filter((w: string) => w.includes('isolatedSubnetsForKubectlPrivateSubnets'))).toEqual([]);
 });
 
-test('additional endpoints for workloads get the same security group and private DNS', () => {
+test('additional endpoints for workloads get the same security group, private DNS and this account\'s principals only', () => {
   const extra = synthCluster({ network: ClusterNetwork.isolated({ additionalInterfaceEndpoints: [ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER] }) }, {}, { env: ENV });
-  extra.template.hasResourceProperties('AWS::EC2::VPCEndpoint', { ServiceName: 'com.amazonaws.eu-west-1.secretsmanager', PrivateDnsEnabled: true });
+  const all = extra.template.toJSON().Resources as Record<string, any>;
+  const endpoints = Object.values(all).filter((r) => r.Type === 'AWS::EC2::VPCEndpoint' && r.Properties.VpcEndpointType === 'Interface');
+  const secrets = endpoints.find((r) => r.Properties.ServiceName === 'com.amazonaws.eu-west-1.secretsmanager');
+  expect(secrets.Properties.PrivateDnsEnabled).toBe(true);
+  expect(secrets.Properties.SecurityGroupIds).toEqual(endpoints[0].Properties.SecurityGroupIds);
+  expect(secrets.Properties.PolicyDocument.Statement).toEqual([expect.objectContaining({
+    Effect: 'Allow', Principal: { AWS: '*' }, Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalAccount': '111122223333' } },
+  })]);
+});
+
+test('the endpoints\' security group sends nothing out', () => {
+  const groups = Object.values(resources).filter((r) => r.Type === 'AWS::EC2::SecurityGroup' && /endpoints/i.test(r.Properties.GroupDescription));
+  expect(groups).toHaveLength(1);
+  expect(groups[0].Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' })]);
+});
+
+test('fails on network options that cannot work: no endpoints in the library\'s VPC, ignored or repeated additional endpoints', () => {
+  const attempt = (network: ClusterNetwork) => () => new HardenedEksCluster(new Stack(fastApp(), 'Test', { env: ENV }), 'Cluster', { network });
+  expect(attempt(ClusterNetwork.isolated({ createEndpoints: false })))
+    .toThrow('network: received "ClusterNetwork.isolated({ createEndpoints: false }) without vpc". The VPC the library creates would have no endpoints');
+  expect(attempt(ClusterNetwork.isolated({ createEndpoints: false, additionalInterfaceEndpoints: [ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER] })))
+    .toThrow('network: received "additionalInterfaceEndpoints with createEndpoints: false".');
+  expect(attempt(ClusterNetwork.isolated({ additionalInterfaceEndpoints: [ec2.InterfaceVpcEndpointAwsService.STS] })))
+    .toThrow('network.additionalInterfaceEndpoints: received "sts". The library creates this endpoint already');
+});
+
+test('Karpenter does not repeat an SQS or SSM endpoint the app added itself', () => {
+  const stack = new Stack(fastApp(), 'Test', { env: ENV });
+  const cluster = new HardenedEksCluster(stack, 'Cluster', { network: ClusterNetwork.isolated({ additionalInterfaceEndpoints: [ec2.InterfaceVpcEndpointAwsService.SQS] }) });
+  cluster.addKarpenter({ chartRepository: 'oci://111122223333.dkr.ecr.eu-west-1.amazonaws.com/karpenter', imageRepository: '111122223333.dkr.ecr.eu-west-1.amazonaws.com/karpenter/controller' });
+  const names = Object.values(Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint')).map((r: any) => r.Properties.ServiceName);
+  expect(names.filter((n) => n === 'com.amazonaws.eu-west-1.sqs')).toHaveLength(1);
+  expect(names.filter((n) => n === 'com.amazonaws.eu-west-1.ssm')).toHaveLength(1);
 });
 
 describe('a VPC of your own with isolated', () => {
@@ -272,7 +312,7 @@ test('the default-security-group cleanup waits for the endpoints; without the li
   expect(cleanup.DependsOn).toContainEqual(expect.stringMatching(/^ClusterEndpointIngressFromKubectl/));
   const handler = Object.entries(resources).find(([id]) => /^CustomVpcRestrictDefaultSGCustomResourceProviderHandler/.test(id))![1];
   expect(handler.Properties.VpcConfig.SubnetIds).toEqual(Object.entries(resources).filter(([, r]) => r.Type === 'AWS::EC2::Subnet').map(([id]) => ({ Ref: id })));
-  const noEndpoints = synthCluster({ network: ClusterNetwork.isolated({ createEndpoints: false }) }, {}, { env: ENV }).template.toJSON().Resources as Record<string, any>;
+  const noEndpoints = withoutEndpoints().template.toJSON().Resources as Record<string, any>;
   const outside = Object.entries(noEndpoints).find(([id]) => /^CustomVpcRestrictDefaultSGCustomResourceProviderHandler/.test(id))![1];
   expect(outside.Properties.VpcConfig).toBeUndefined();
 });
