@@ -366,7 +366,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
   private readonly nodeGroupPrerequisites: Construct[] = [];
   private readonly coreDnsAddon: eks.Addon;
   private nodeGroupCount = 0;
-  /** Node groups without a taint, where system pods such as Karpenter's controller can run. */
+  /** Node groups without a NoSchedule or NoExecute taint, where system pods such as Karpenter's controller can run. */
   private untaintedNodeGroups = 0;
 
   constructor(scope: Construct, id: string, props: HardenedEksClusterProps = {}) {
@@ -669,7 +669,8 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     nodeGroup.nodegroup.node.addDependency(...this.nodeGroupPrerequisites);
     // CoreDNS and the EBS CSI controller need nodes to become healthy: they wait for the first node
     // group, whichever it is.
-    if (!options.dedicated && (options.taints ?? []).length === 0) { this.untaintedNodeGroups++; }
+    // PreferNoSchedule only steers pods away; the controller can still be scheduled there.
+    if (!options.dedicated && (options.taints ?? []).every((t) => t.effect === eks.TaintEffect.PREFER_NO_SCHEDULE)) { this.untaintedNodeGroups++; }
     if (this.nodeGroupCount++ === 0) {
       this.coreDnsAddon.node.addDependency(nodeGroup.nodegroup);
       this.storage?.addon.node.addDependency(nodeGroup.nodegroup);

@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { deployedProperties } from '../nag/rules/rule';
 import { createEncryptedLogGroup } from '../logging/encrypted-log-group';
 
 /**
@@ -61,8 +62,8 @@ export function refuseChartAssets(scope: Construct, cluster: eks.Cluster): void 
 function helmChartClusterName(chart: eks.HelmChart): unknown {
   const resource = chart.node.tryFindChild('Resource')?.node.defaultChild;
   if (!resource || !CfnResource.isCfnResource(resource)) { return undefined; }
-  // Custom resource properties have no public accessor; this is what the template will hold.
-  return Stack.of(resource).resolve((resource as any)._cfnProperties?.ClusterName);
+  // Custom resource properties have no public accessor: read what the template will hold.
+  return deployedProperties(resource).ClusterName;
 }
 
 /** The handler's role, created before the cluster so aws-eks-v2 uses it. */

@@ -1,4 +1,4 @@
-import { COREDNS_PEER, DNS_PORTS, networkPolicy, POD_IDENTITY_AGENT } from '../manifests/namespace-objects';
+import { awsApiClientEgress, networkPolicy } from '../manifests/namespace-objects';
 import { MANAGED_BY_LABEL } from '../private/defaults';
 
 /**
@@ -166,10 +166,6 @@ export function renderKarpenterNetworkPolicy(namespace: string, podLabels: Recor
   return networkPolicy(namespace, KARPENTER_NETWORK_POLICY_NAME, {
     podSelector: { matchLabels: podLabels },
     policyTypes: ['Ingress', 'Egress'],
-    egress: [
-      { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] },
-      { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: 'TCP', port: POD_IDENTITY_AGENT.port }] },
-      { to: [COREDNS_PEER], ports: DNS_PORTS },
-    ],
+    egress: awsApiClientEgress(),
   });
 }

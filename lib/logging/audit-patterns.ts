@@ -1,5 +1,7 @@
 import { ADMISSION_POLICY_NAME } from '../manifests/admission-policy';
 
+import { KARPENTER_DEFAULTS } from '../private/defaults';
+
 /**
  * CloudWatch Logs JSON filter patterns over Kubernetes audit events (audit.k8s.io/v1 `Event`), one
  * per detection. Pure functions: options in, pattern text out, tested against real audit events.
@@ -39,8 +41,8 @@ function anyOf(selector: string, values: readonly string[]): string {
   return values.map((v) => `${selector} = ${quote(v)}`).join(' || ');
 }
 
-/** The Karpenter controller's Kubernetes user (the library installs it as kube-system/karpenter). */
-const KARPENTER_CONTROLLER_USER = 'system:serviceaccount:kube-system:karpenter';
+/** The Karpenter controller's Kubernetes user, as the library installs it. */
+const KARPENTER_CONTROLLER_USER = `system:serviceaccount:${KARPENTER_DEFAULTS.namespace}:${KARPENTER_DEFAULTS.serviceAccount}`;
 
 /** Requests that write or delete an object. */
 const WRITES = `(${anyOf('$.verb', ['create', 'update', 'patch', 'delete', 'deletecollection'])})`;

@@ -14,6 +14,12 @@ export const POD_IDENTITY_AGENT = { cidr: '169.254.170.23/32', port: 80 };
 /** DNS, over UDP and TCP. */
 export const DNS_PORTS: ReadonlyArray<{ protocol: string; port: number }> = [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }];
 
+/** An egress rule to the EKS Pod Identity agent on the pod's node. */
+export const POD_IDENTITY_AGENT_EGRESS = {
+  to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }],
+  ports: [{ protocol: 'TCP', port: POD_IDENTITY_AGENT.port }],
+} as const;
+
 /** A NetworkPolicy peer: the CoreDNS pods of kube-system. */
 export const COREDNS_PEER = {
   namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
@@ -177,13 +183,26 @@ export function renderPodIdentityAgentPolicy(ns: string, open: boolean): Record<
   return networkPolicy(ns, 'allow-pod-identity-agent', {
     podSelector: {},
     policyTypes: ['Egress'],
-    ...(open ? { egress: [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: 'TCP', port: POD_IDENTITY_AGENT.port }] }] } : {}),
+    ...(open ? { egress: [POD_IDENTITY_AGENT_EGRESS] } : {}),
   });
 }
 
 /** A NetworkPolicy peer: every pod of the named namespaces. */
 function namespacesNamed(names: string[]): Record<string, unknown> {
   return { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...names] }] } };
+}
+
+/**
+ * The egress of a system pod that calls AWS APIs with Pod Identity credentials: HTTPS anywhere (AWS
+ * APIs through NAT or endpoints, and the API server at the `kubernetes` Service address), the Pod
+ * Identity agent, and CoreDNS.
+ */
+export function awsApiClientEgress(): unknown[] {
+  return [
+    { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] },
+    POD_IDENTITY_AGENT_EGRESS,
+    { to: [COREDNS_PEER], ports: DNS_PORTS },
+  ];
 }
 
 /** A NetworkPolicy of the library (its managed-by label on it). */

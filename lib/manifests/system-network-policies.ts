@@ -1,4 +1,4 @@
-import { COREDNS_PEER, DNS_PORTS, networkPolicy, POD_IDENTITY_AGENT } from './namespace-objects';
+import { awsApiClientEgress, DNS_PORTS, networkPolicy } from './namespace-objects';
 import { formatIpv4, parseIpv4Cidr } from '../private/cidr';
 
 /**
@@ -62,11 +62,7 @@ export function renderSystemNetworkPolicies(options: SystemNetworkPolicyOptions)
     policies.push(
       policy(SYSTEM_NETWORK_POLICY_NAMES.ebsCsiController, { app: 'ebs-csi-controller' }, {
         ingress: [],
-        egress: [
-          { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: HTTPS },
-          { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: 'TCP', port: POD_IDENTITY_AGENT.port }] },
-          { to: [COREDNS_PEER], ports: DNS_PORTS },
-        ],
+        egress: awsApiClientEgress(),
       }),
       policy(SYSTEM_NETWORK_POLICY_NAMES.ebsCsiNode, { app: 'ebs-csi-node' }, {
         ingress: [],

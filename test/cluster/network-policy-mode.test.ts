@@ -57,7 +57,7 @@ describe('strict NetworkPolicy enforcement (the default)', () => {
     expect(systemManifest).toHaveLength(1);
     const [logicalId, resource] = systemManifest[0] as [string, any];
     expect(resource.Properties.PruneLabel).toBeUndefined();
-    for (const name of ['vpc-cni', 'coredns', 'aws-ebs-csi-driver']) {
+    for (const name of ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent', 'coredns', 'aws-ebs-csi-driver']) {
       const addon = Object.values(template.findResources('AWS::EKS::Addon', { Properties: { AddonName: name } }))[0] as any;
       expect(addon.DependsOn).toContain(logicalId);
     }

@@ -556,6 +556,16 @@ test('fails at synth when no managed node group without taints exists for the co
   cluster.addKarpenter().addNodePool('general');
   cluster.addNodeGroup('Dedicated', { dedicated: 'batch' });
   expect(() => Template.fromStack(stack)).toThrow("defaultNodeGroup: received no managed node group without taints. Karpenter's controller runs only on managed node group nodes");
+  const preferOnly = new Stack(fastApp(), 'Prefer');
+  const prefer = new HardenedEksCluster(preferOnly, 'Cluster', { defaultNodeGroup: false });
+  prefer.addKarpenter();
+  prefer.addNodeGroup('System', { taints: [{ key: 'example.com/system', value: 'true', effect: eks.TaintEffect.PREFER_NO_SCHEDULE }] });
+  expect(() => Template.fromStack(preferOnly)).not.toThrow();
+  const noExecute = new Stack(fastApp(), 'NoExecute');
+  const tainted = new HardenedEksCluster(noExecute, 'Cluster', { defaultNodeGroup: false });
+  tainted.addKarpenter();
+  tainted.addNodeGroup('System', { taints: [{ key: 'example.com/system', value: 'true', effect: eks.TaintEffect.NO_EXECUTE }] });
+  expect(() => Template.fromStack(noExecute)).toThrow('defaultNodeGroup: received no managed node group without taints.');
   const ok = new Stack(fastApp(), 'Ok');
   const later = new HardenedEksCluster(ok, 'Cluster', { defaultNodeGroup: false });
   later.addKarpenter();
