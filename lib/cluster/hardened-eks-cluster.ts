@@ -601,7 +601,8 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     checkPublicCidrs(problems, endpointAccess.isPublic, endpointAccess.publicCidrs);
     checkRetention(problems, 'controlPlaneLogRetention', props.controlPlaneLogRetention);
     checkRetention(problems, 'flowLogRetention', props.flowLogRetention);
-    checkAuditDetectionsOptions(problems, 'auditDetections.', props.auditDetections ?? {}, props.breakGlassAdminRole !== undefined);
+    // The cluster always names its manifest applier in the patterns.
+    checkAuditDetectionsOptions(problems, 'auditDetections.', props.auditDetections ?? {}, props.breakGlassAdminRole !== undefined, true);
     if (props.auditLogShipping === false && props.auditLog !== undefined) {
       problems.add('auditLog', 'options while auditLogShipping is false',
         'auditLog configures shipping, which auditLogShipping: false turns off. Remove one of the two.');

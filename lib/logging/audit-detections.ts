@@ -208,7 +208,7 @@ export class AuditDetections extends Construct {
   constructor(scope: Construct, id: string, props: AuditDetectionsProps) {
     super(scope, id);
     const problems = new PropProblems();
-    checkAuditDetectionsOptions(problems, '', props, props.breakGlassRole !== undefined);
+    checkAuditDetectionsOptions(problems, '', props, props.breakGlassRole !== undefined, props.manifestApplierRole !== undefined);
     const applierSessions = props.manifestApplierRole
       ? roleSessions(Aws.PARTITION, props.manifestApplierRole.env.account, props.manifestApplierRole.roleName) : undefined;
     this.applierSessions = applierSessions;
@@ -384,10 +384,19 @@ export class AuditDetections extends Construct {
 }
 
 /**
- * Checks thresholds, periods and the secret-reader allow-list; `prefix` is how the user reaches
- * the options (`auditDetections.` on HardenedEksCluster).
+ * The longest role sessions a manifest applier can add to the secret-read pattern: a 64-character
+ * role name in the longest partition. The allow-list is measured with it, so a list accepted at
+ * synth fits whatever name CloudFormation gives the role.
  */
-export function checkAuditDetectionsOptions(problems: PropProblems, prefix: string, options: AuditDetectionsOptions, hasBreakGlassRole: boolean): void {
+const LONGEST_APPLIER_SESSIONS = roleSessions('aws-us-gov', '123456789012', 'x'.repeat(64));
+
+/**
+ * Checks thresholds, periods and the secret-reader allow-list; `prefix` is how the user reaches
+ * the options (`auditDetections.` on HardenedEksCluster); `hasApplier`: the pattern also names the
+ * manifest applier's sessions (HardenedEksCluster always sets one).
+ */
+export function checkAuditDetectionsOptions(problems: PropProblems, prefix: string, options: AuditDetectionsOptions, hasBreakGlassRole: boolean,
+  hasApplier: boolean): void {
   for (const spec of DETECTIONS) { checkDetectionSettings(problems, `${prefix}${spec.key}`, options[spec.key]); }
   if (options.breakGlassUse !== undefined && !hasBreakGlassRole) {
     problems.add(`${prefix}breakGlassUse`, options.breakGlassUse,
@@ -402,7 +411,7 @@ export function checkAuditDetectionsOptions(problems: PropProblems, prefix: stri
     }
   }
   const secretReaders = options.secretReaders ?? DEFAULT_SECRET_READERS;
-  const secretPattern = secretReadPattern(secretReaders);
+  const secretPattern = secretReadPattern([...secretReaders, ...(hasApplier ? [LONGEST_APPLIER_SESSIONS] : [])]);
   if (secretReaders.some((r) => r.length === 0 || (r.includes('*') && r.indexOf('*') !== r.length - 1))) {
     problems.add(`${prefix}secretReaders`, secretReaders,
       'Each entry is a username, or a prefix ending in one `*` (CloudWatch treats a `*` elsewhere as a literal character). Remove empty entries.');

@@ -221,6 +221,19 @@ describe('AuditDetections bad input', () => {
     const many = Array.from({ length: 40 }, (_, i) => `system:serviceaccount:team-${i}:reader`);
     fails({ secretReaders: many }, /secretReaders: received "40 entries \(pattern of \d+ characters\)"/, /1024/);
   });
+
+  test('the allow-list is measured with the longest manifest applier sessions, so what synth accepts also deploys', () => {
+    const { secretReadPattern, roleSessions } = require('../../lib/logging/audit-patterns');
+    const longest = roleSessions('aws-us-gov', '123456789012', 'x'.repeat(64));
+    // A list that fits alone but not with the applier's sessions beside it.
+    const readers: string[] = [];
+    while (secretReadPattern([...readers, `system:serviceaccount:team-${readers.length}:r`]).length <= 1024) { readers.push(`system:serviceaccount:team-${readers.length}:r`); }
+    expect(secretReadPattern(readers).length).toBeLessThanOrEqual(1024);
+    expect(secretReadPattern([...readers, longest]).length).toBeGreaterThan(1024);
+    expect(() => detect({ secretReaders: readers })).not.toThrow();
+    const applier = iam.Role.fromRoleName(new Stack(), 'Applier', 'applier');
+    fails({ secretReaders: readers, manifestApplierRole: applier }, /secretReaders: received "\d+ entries \(pattern of \d+ characters\)"/, /1024/);
+  });
 });
 
 describe('AuditDetections manifestApplierRole', () => {
