@@ -6,7 +6,7 @@ import { KARPENTER_LABELS, renderEc2NodeClass, renderNodePool, RequirementObject
 import { IDedicatedNodes } from '../core/hardened-cluster';
 import { parseNonNegativeQuantity } from '../manifests/quantity';
 import {
-  BottlerocketSettings, checkBottlerocketSettings, KernelLockdown, renderBottlerocketSettings, toToml, unmergeableTables, warnAboutBottlerocketSettings,
+  BottlerocketSettings, checkBottlerocketSettings, KernelLockdown, renderUserData, warnAboutBottlerocketSettings,
 } from '../nodes/bottlerocket-settings';
 import { NodeArchitecture } from '../nodes/hardened-node-group';
 import { checkDataVolumeSize, checkDedicated, checkInstanceTypes, checkLabels, checkTaints } from '../nodes/validation';
@@ -327,12 +327,7 @@ export class KarpenterNodePool extends Construct implements IDedicatedNodes {
     this.nodePoolName = id;
     this.dedicated = props.dedicated;
 
-    const settings = renderBottlerocketSettings({ settings: props.bottlerocket ?? {}, controlContainer: false });
-    const unmergeable = unmergeableTables(settings);
-    if (unmergeable.length > 0) {
-      throw new Error(`Internal error: rendered Bottlerocket settings have table headers Karpenter cannot merge: ${unmergeable.join(', ')}`);
-    }
-    this.userData = toToml(settings);
+    this.userData = renderUserData({ settings: props.bottlerocket ?? {}, controlContainer: false });
 
     const nodeClass = renderEc2NodeClass({
       name: id,

@@ -236,6 +236,19 @@ export function renderBottlerocketSettings(options: BottlerocketRenderOptions): 
   return { settings };
 }
 
+/**
+ * The TOML user data of a node group's or node pool's nodes: the rendered settings, checked to hold
+ * no table header that EKS or Karpenter cannot merge with their own settings.
+ */
+export function renderUserData(options: BottlerocketRenderOptions): string {
+  const settings = renderBottlerocketSettings(options);
+  const unmergeable = unmergeableTables(settings);
+  if (unmergeable.length > 0) {
+    throw new Error(`Internal error: rendered Bottlerocket settings have table headers EKS and Karpenter cannot merge: ${unmergeable.join(', ')}`);
+  }
+  return toToml(settings);
+}
+
 /** Renders settings as TOML with a real TOML serializer. */
 export function toToml(settings: Record<string, unknown>): string {
   return TOML.stringify(settings);

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import {
-  BottlerocketSettings, checkBottlerocketSettings, KernelLockdown, renderBottlerocketSettings, toToml, unmergeableTables, warnAboutBottlerocketSettings,
+  BottlerocketSettings, checkBottlerocketSettings, KernelLockdown, renderUserData, warnAboutBottlerocketSettings,
 } from './bottlerocket-settings';
 import { InstanceMetadataAccess } from './instance-metadata-access';
 import { acceleratorOf, Architecture, checkDataVolumeSize, checkDedicated, checkInstanceTypes, checkLabels, checkSizes, checkTaints } from './validation';
@@ -213,12 +213,7 @@ export class HardenedNodeGroup extends Construct implements IDedicatedNodes {
 
     this.validate(props, architecture, instanceTypes, minSize, maxSize, metadataAccess);
 
-    const settings = renderBottlerocketSettings({ settings: bottlerocket, controlContainer: props.enableSsmAccess === true });
-    const unmergeable = unmergeableTables(settings);
-    if (unmergeable.length > 0) {
-      throw new Error(`Internal error: rendered Bottlerocket settings have table headers EKS cannot merge: ${unmergeable.join(', ')}`);
-    }
-    this.userData = toToml(settings);
+    this.userData = renderUserData({ settings: bottlerocket, controlContainer: props.enableSsmAccess === true });
 
     const role = new iam.Role(this, 'NodeRole', {
       description: `Bottlerocket nodes of ${this.node.path}`,

@@ -174,6 +174,16 @@ describe('BottlerocketUserData', () => {
       .toEqual(['HardenedEks-BottlerocketUserData[Setting::kubernetes.allowed-unsafe-sysctls] @ Rules/Nodes']);
   });
 
+  test('static pods (no admission policy sees them) and the dedicated label or taint set by hand', () => {
+    expect(withUserData('[settings.kubernetes.static-pods.x]\nenabled = true\nmanifest = "e30="\n'))
+      .toEqual(['HardenedEks-BottlerocketUserData[Setting::kubernetes.static-pods] @ Rules/Nodes']);
+    expect(withUserData('[settings.kubernetes.node-labels]\n"cdk-hardened-eks.io/dedicated" = "batch"\n'))
+      .toEqual(['HardenedEks-BottlerocketUserData[Setting::kubernetes.node-labels] @ Rules/Nodes']);
+    expect(withUserData('[settings.kubernetes.node-taints]\n"cdk-hardened-eks.io/dedicated" = ["batch:NoSchedule"]\n'))
+      .toEqual(['HardenedEks-BottlerocketUserData[Setting::kubernetes.node-taints] @ Rules/Nodes']);
+    expect(withUserData('[settings.kubernetes.node-labels]\n"example.com/pool" = "a"\n')).toEqual([]);
+  });
+
   test('a comment or a string mentioning the setting is not a finding', () => {
     expect(withUserData('# settings.host-containers.admin.enabled = true\n[settings.motd]\nx = "admin.enabled = true"\n')).toEqual([]);
   });

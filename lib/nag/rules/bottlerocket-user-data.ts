@@ -2,6 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
 import * as TOML from 'smol-toml';
 import { deployedProperties, flattenJoin, HardenedEksRule, isNodegroup, launchTemplateOf, UNRESOLVED } from './rule';
+import { DEDICATED_NODE_KEY } from '../../private/defaults';
 
 /**
  * Bottlerocket user data that weakens the node: the admin host container enabled, kernel lockdown
@@ -10,7 +11,9 @@ import { deployedProperties, flattenJoin, HardenedEksRule, isNodegroup, launchTe
  *
  * Granular: `Setting::host-containers.admin.enabled`, `Setting::host-containers.<name>.superpowered`
  * (any other enabled superpowered host container), `Setting::kernel.lockdown`,
- * `Setting::kubernetes.allowed-unsafe-sysctls`; and, when it could not be checked,
+ * `Setting::kubernetes.allowed-unsafe-sysctls`, `Setting::kubernetes.static-pods` (pods no
+ * admission policy sees), `Setting::kubernetes.node-labels` / `node-taints` (the dedicated key set
+ * by hand); and, when it could not be checked,
  * `UserData::Unparseable` (not TOML), `UserData::Unresolved` (deploy-time values inside) or
  * `UserData::LaunchTemplateNotInApp`.
  */
@@ -29,24 +32,17 @@ export const bottlerocketUserData: HardenedEksRule = {
     if (referenced && !template) { return ['UserData::LaunchTemplateNotInApp']; }
     const userData = template ? deployedProperties(template).LaunchTemplateData?.UserData : undefined;
     if (userData === undefined) { return NagRuleCompliance.COMPLIANT; }
-    const text = decodeUserData(userData);
-    // A deploy-time value could be any setting's value: say it could not be checked.
-    if (text !== undefined && text.includes(UNRESOLVED)) { return ['UserData::Unresolved']; }
-    let parsed: any;
-    try {
-      parsed = text === undefined ? undefined : TOML.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed === undefined) { return ['UserData::Unparseable']; }
-    const findings = weakeningSettings(parsed.settings ?? {}).map((setting) => `Setting::${setting}`);
+    const { settings, unreadable } = parseUserDataSettings(decodeUserData(userData));
+    if (unreadable) { return [`UserData::${unreadable}`]; }
+    const findings = weakeningSettings(settings!).map((setting) => `Setting::${setting}`);
     return findings.length === 0 ? NagRuleCompliance.COMPLIANT : findings;
   },
 };
 
 /**
  * The settings of parsed Bottlerocket user data that weaken a node: the admin host container, any
- * other enabled superpowered host container, kernel lockdown `none`, unsafe sysctls for pods.
+ * other enabled superpowered host container, kernel lockdown `none`, unsafe sysctls for pods,
+ * static pods, and node labels or taints with the library's dedicated key.
  */
 export function weakeningSettings(settings: Record<string, any>): string[] {
   const found: string[] = [];
@@ -58,9 +54,29 @@ export function weakeningSettings(settings: Record<string, any>): string[] {
     }
   }
   if (settings.kernel?.lockdown === 'none') { found.push('kernel.lockdown'); }
-  const unsafe = settings.kubernetes?.['allowed-unsafe-sysctls'];
+  const kubernetes = settings.kubernetes ?? {};
+  const unsafe = kubernetes['allowed-unsafe-sysctls'];
   if (Array.isArray(unsafe) && unsafe.length > 0) { found.push('kubernetes.allowed-unsafe-sysctls'); }
+  // Static pods run without any admission policy seeing them.
+  if (kubernetes['static-pods'] !== undefined) { found.push('kubernetes.static-pods'); }
+  // The dedicated label or taint comes only from the dedicated option, label and taint together.
+  for (const table of ['node-labels', 'node-taints']) {
+    if (Object.keys(kubernetes[table] ?? {}).includes(DEDICATED_NODE_KEY)) { found.push(`kubernetes.${table}`); }
+  }
   return found;
+}
+
+/**
+ * The `settings` table of Bottlerocket user data, or why it could not be read: `Unresolved` when a
+ * deploy-time value sits inside (it could be any setting's value), `Unparseable` when it is not TOML.
+ */
+export function parseUserDataSettings(text: string | undefined): { settings?: Record<string, any>; unreadable?: 'Unresolved' | 'Unparseable' } {
+  if (text !== undefined && text.includes(UNRESOLVED)) { return { unreadable: 'Unresolved' }; }
+  try {
+    return text === undefined ? { unreadable: 'Unparseable' } : { settings: (TOML.parse(text) as any).settings ?? {} };
+  } catch {
+    return { unreadable: 'Unparseable' };
+  }
 }
 
 /**

@@ -1,10 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance, NagRuleResult } from 'cdk-nag';
-import * as TOML from 'smol-toml';
-import { weakeningSettings } from './bottlerocket-user-data';
+import { parseUserDataSettings, weakeningSettings } from './bottlerocket-user-data';
 import { isKubernetesManifest, readManifest } from './manifests';
-import { HardenedEksRule, list, UNRESOLVED } from './rule';
-import { DEDICATED_NODE_KEY } from '../../private/defaults';
+import { HardenedEksRule, list } from './rule';
 
 /** Whether an object is a Karpenter EC2NodeClass (any API version of karpenter.k8s.aws). */
 export function isEc2NodeClass(object: Record<string, any>): boolean {
@@ -15,28 +13,13 @@ export function isEc2NodeClass(object: Record<string, any>): boolean {
 const BOTTLEROCKET_DEVICES = ['/dev/xvda', '/dev/xvdb'];
 
 /**
- * What the user data of an EC2NodeClass weakens: the managed node groups' checks (admin or
- * superpowered host containers, lockdown `none`, unsafe sysctls), plus what Karpenter keeps from
- * it that nodes must not get this way: static pods (they bypass admission) and node labels or
- * taints with the library's dedicated key (labels are merged into the node's).
+ * What the user data of an EC2NodeClass weakens (the node groups' checks: Karpenter keeps static
+ * pods and merges node labels from it, so those matter here as much), or why it could not be read.
  */
 function userDataFindings(userData: unknown): string[] {
   if (userData === undefined) { return []; }
-  if (typeof userData !== 'string') { return ['Unparseable']; }
-  if (userData.includes(UNRESOLVED)) { return ['Unresolved']; }
-  let settings: Record<string, any>;
-  try {
-    settings = (TOML.parse(userData) as any).settings ?? {};
-  } catch {
-    return ['Unparseable'];
-  }
-  const found = weakeningSettings(settings);
-  const kubernetes = settings.kubernetes ?? {};
-  if (kubernetes['static-pods'] !== undefined) { found.push('kubernetes.static-pods'); }
-  for (const table of ['node-labels', 'node-taints']) {
-    if (Object.keys(kubernetes[table] ?? {}).includes(DEDICATED_NODE_KEY)) { found.push(`kubernetes.${table}`); }
-  }
-  return found;
+  const { settings, unreadable } = parseUserDataSettings(typeof userData === 'string' ? userData : undefined);
+  return unreadable ? [unreadable] : weakeningSettings(settings!);
 }
 
 /** A pinned Bottlerocket alias: `bottlerocket@v1.64.0` or `bottlerocket@1.64.0`. */
