@@ -4,8 +4,8 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as TOML from 'smol-toml';
 import {
-  ClusterNetwork, HardenedEksChecks, HardenedEksCluster, HardenedEksClusterProps, HardenedEksTesting, KarpenterCapacityType, KarpenterNodePoolOptions,
-  KarpenterOptions, KarpenterRequirementOperator, KernelLockdown, NodeArchitecture,
+  ClusterNetwork, HardenedEksChecks, HardenedEksCluster, HardenedEksClusterProps, HardenedEksTesting, KarpenterCapacityType, KarpenterConsolidationPolicy,
+  KarpenterDisruptionReason, KarpenterNodePoolOptions, KarpenterOptions, KarpenterRequirementOperator, KernelLockdown, NodeArchitecture,
 } from '../../lib';
 import { fastApp, podIdentityTrust, warningsOf } from '../fixtures';
 
@@ -571,4 +571,62 @@ test('fails at synth when no managed node group without taints exists for the co
   later.addKarpenter();
   later.addNodeGroup('System');
   expect(() => Template.fromStack(ok)).not.toThrow();
+});
+
+describe('every option reaches the template', () => {
+  test('version, replicas, imageRepository and bottlerocketVersion of Karpenter', () => {
+    const stack = new Stack(fastApp(), 'Test');
+    const karpenter = new HardenedEksCluster(stack, 'Cluster').addKarpenter({
+      version: '1.15.0', replicas: 3, imageRepository: '111122223333.dkr.ecr.eu-west-1.amazonaws.com/karpenter/controller', bottlerocketVersion: 'v1.65.0',
+    });
+    const pool = karpenter.addNodePool('general');
+    const resources = Template.fromStack(stack).toJSON().Resources;
+    const chart = resources[stack.resolve(chartResource(stack, karpenter.chart).logicalId)].Properties;
+    expect(chart.Version).toBe('1.15.0');
+    expect(resources[stack.resolve(chartResource(stack, karpenter.crdChart).logicalId)].Properties.Version).toBe('1.15.0');
+    const values = parseJoined(chart.Values);
+    expect(values.replicas).toBe(3);
+    expect(values.controller.image).toEqual({ repository: '111122223333.dkr.ecr.eu-west-1.amazonaws.com/karpenter/controller' });
+    const nodeClass = parseJoined(resources[logicalId(stack, pool.manifest)].Properties.Manifest).find((o: any) => o.kind === 'EC2NodeClass');
+    expect(nodeClass.spec.amiSelectorTerms).toEqual([{ alias: 'bottlerocket@v1.65.0' }]);
+  });
+
+  test('fails on a version, replica count or image repository the chart cannot take', () => {
+    const attempt = (options: KarpenterOptions) => () => new HardenedEksCluster(new Stack(fastApp(), 'Test'), 'Cluster').addKarpenter(options);
+    expect(attempt({ version: 'v1.14.1' })).toThrow("version: received \"v1.14.1\". Use a Karpenter v1 release such as '1.14.1'");
+    expect(attempt({ version: '0.37.0' })).toThrow('version: received "0.37.0".');
+    expect(attempt({ replicas: 0 })).toThrow('replicas: received 0.');
+    expect(attempt({ replicas: 6 })).toThrow('replicas: received 6.');
+    expect(attempt({ imageRepository: 'registry.example.com/karpenter:1.14.1' })).toThrow('imageRepository: received "registry.example.com/karpenter:1.14.1".');
+  });
+
+  test('startupTaints, tags and disruption of a node pool', () => {
+    const stack = new Stack(fastApp(), 'Test');
+    const pool = new HardenedEksCluster(stack, 'Cluster').addKarpenter().addNodePool('general', {
+      startupTaints: [{ key: 'example.com/setup', effect: eks.TaintEffect.NO_SCHEDULE }],
+      tags: { 'example.com/cost-centre': '42' },
+      disruption: {
+        consolidationPolicy: KarpenterConsolidationPolicy.WHEN_EMPTY,
+        consolidateAfter: '10m',
+        budgets: [{ nodes: '0', schedule: '0 8 * * mon-fri', duration: '10h', reasons: [KarpenterDisruptionReason.DRIFTED] }, { nodes: '2' }],
+      },
+    });
+    const objects = parseJoined(Template.fromStack(stack).toJSON().Resources[logicalId(stack, pool.manifest)].Properties.Manifest);
+    const nodePool = objects.find((o: any) => o.kind === 'NodePool');
+    expect(nodePool.spec.template.spec.startupTaints).toEqual([{ key: 'example.com/setup', effect: 'NoSchedule' }]);
+    expect(nodePool.spec.disruption).toEqual({
+      consolidationPolicy: 'WhenEmpty', consolidateAfter: '10m',
+      budgets: [{ nodes: '0', schedule: '0 8 * * mon-fri', duration: '10h', reasons: ['Drifted'] }, { nodes: '2' }],
+    });
+    expect(objects.find((o: any) => o.kind === 'EC2NodeClass').spec.tags).toEqual({ 'example.com/cost-centre': '42' });
+  });
+
+  test('fails when the dedicated label or taint is set by hand, in labels, taints or startupTaints', () => {
+    const attempt = (options: KarpenterNodePoolOptions) => () => new HardenedEksCluster(new Stack(fastApp(), 'Test'), 'Cluster').addKarpenter().addNodePool('general', options);
+    const message = "labels: received \"cdk-hardened-eks.io/dedicated\". cdk-hardened-eks.io/dedicated is set by the dedicated option";
+    expect(attempt({ labels: { 'cdk-hardened-eks.io/dedicated': 'batch' } })).toThrow(message);
+    expect(attempt({ taints: [{ key: 'cdk-hardened-eks.io/dedicated', value: 'batch', effect: eks.TaintEffect.NO_SCHEDULE }] })).toThrow(message);
+    expect(attempt({ startupTaints: [{ key: 'cdk-hardened-eks.io/dedicated', value: 'batch', effect: eks.TaintEffect.NO_SCHEDULE }] })).toThrow(message);
+    expect(attempt({ dedicated: 'not valid!' })).toThrow('dedicated: received "not valid!".');
+  });
 });

@@ -365,6 +365,12 @@ describe('bad input', () => {
     expect(errorOf({ instanceMetadataAccess: InstanceMetadataAccess.reachableFromPods(65) })).toContain('reachableFromPods(65)');
   });
 
+  test('fails when the dedicated label or taint is set by hand, without the dedicated option', () => {
+    const message = 'labels: received "cdk-hardened-eks.io/dedicated". cdk-hardened-eks.io/dedicated is set by the dedicated option';
+    expect(errorOf({ labels: { 'cdk-hardened-eks.io/dedicated': 'batch' } })).toContain(message);
+    expect(errorOf({ taints: [{ key: 'cdk-hardened-eks.io/dedicated', value: 'batch', effect: eks.TaintEffect.NO_SCHEDULE }] })).toContain(message);
+  });
+
   test('fails when a taint effect is not a Kubernetes effect', () => {
     expect(errorOf({ taints: [{ key: 'dedicated', value: 'x', effect: 'NoSchedule' as eks.TaintEffect }] }))
       .toContain('taints: received "dedicated:NoSchedule". A taint needs an effect');
