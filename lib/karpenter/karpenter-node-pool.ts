@@ -110,7 +110,7 @@ export interface KarpenterDisruptionBudget {
    */
   readonly schedule?: string;
   /**
-   * How long the budget applies after each scheduled start, for example '8h'.
+   * How long the budget applies after each scheduled start, in hours and minutes, for example '8h'.
    *
    * @default - always
    */
@@ -134,7 +134,8 @@ export interface KarpenterDisruption {
    */
   readonly consolidationPolicy?: KarpenterConsolidationPolicy;
   /**
-   * How long a node must be consolidatable before Karpenter acts, or 'Never'.
+   * How long a node must be consolidatable before Karpenter acts (a duration such as '1m'), or
+   * 'Never'.
    *
    * @default '1m'
    */
@@ -170,7 +171,9 @@ export interface KarpenterNodePoolOptions {
    * Requirements beside the library's (architecture, Linux, Nitro hypervisor, capacity type). A
    * requirement on `karpenter.k8s.aws/instance-category` or `instance-generation` replaces the
    * default one; instance types named with `node.kubernetes.io/instance-type` must be Nitro
-   * types of the pool's architecture.
+   * types of the pool's architecture. Refused: the keys the library sets, keys in `karpenter.sh`
+   * and `kubernetes.io/hostname` (Karpenter's CRD refuses them), and `minValues` above the number
+   * of values.
    *
    * @default - categories c, m and r; generation 6 or newer
    */
@@ -193,7 +196,8 @@ export interface KarpenterNodePoolOptions {
 
   /**
    * How long a node lives before Karpenter replaces it (fresh Bottlerocket, no drift), as a
-   * duration such as '504h', or 'Never' (leaves the warning `cdk-hardened-eks:nodesNeverExpire`).
+   * duration of 1h to 2160h (90 days) such as '504h', or 'Never' (leaves the warning
+   * `cdk-hardened-eks:nodesNeverExpire`). Known at synth time.
    *
    * @default '504h' (21 days, as EKS Auto Mode)
    */
@@ -201,7 +205,8 @@ export interface KarpenterNodePoolOptions {
 
   /**
    * How long a draining node waits for its pods (PodDisruptionBudgets and
-   * do-not-disrupt annotations included) before it is terminated, so expiry always happens.
+   * do-not-disrupt annotations included) before it is terminated, so expiry always happens: 1m to
+   * 168h (7 days), known at synth time.
    *
    * @default '24h'
    */
@@ -215,21 +220,23 @@ export interface KarpenterNodePoolOptions {
   readonly disruption?: KarpenterDisruption;
 
   /**
-   * Kubernetes labels on every node.
+   * Kubernetes labels on every node (keys under `kubernetes.io`, `k8s.io`, `karpenter.sh`,
+   * `karpenter.k8s.aws` and the dedicated key are refused).
    *
    * @default - none
    */
   readonly labels?: { [key: string]: string };
 
   /**
-   * Taints on every node.
+   * Taints on every node (keys in `karpenter.sh` and the dedicated key are refused).
    *
    * @default - none
    */
   readonly taints?: eks.TaintSpec[];
 
   /**
-   * Taints a node starts with, which a daemon removes once it has set the node up.
+   * Taints a node starts with, which a daemon removes once it has set the node up (keys in
+   * `karpenter.sh` and the dedicated key are refused).
    *
    * @default - none
    */
@@ -267,14 +274,15 @@ export interface KarpenterNodePoolOptions {
   readonly bottlerocketVersion?: string;
 
   /**
-   * Size of the data volume (/dev/xvdb) in GiB.
+   * Size of the data volume (/dev/xvdb) in GiB, 20 to 16384.
    *
    * @default 50
    */
   readonly dataVolumeSize?: number;
 
   /**
-   * Tags on the instances, volumes and network interfaces Karpenter launches.
+   * Tags on the instances, volumes and network interfaces Karpenter launches (the tags Karpenter
+   * sets itself, which the controller's policy relies on, are refused).
    *
    * @default - Karpenter's own tags only
    */
