@@ -71,11 +71,11 @@ export interface AuditDetectionsOptions {
   readonly clusterAdminBindings?: AuditDetectionSettings;
   /** `get`/`list`/`watch`/`update`/`patch`/`delete`/`deletecollection` of Secrets (each returns their contents) by a principal outside `secretReaders`. @default - on, threshold 1 */
   readonly secretReads?: AuditDetectionSettings;
-  /** ClusterRoles or ClusterRoleBindings written or deleted by anyone but the control plane, EKS's add-on manager and the manifest applier. @default - on, threshold 1 */
+  /** ClusterRoles or ClusterRoleBindings, or Roles or RoleBindings in kube-system, written or deleted by anyone but the control plane, EKS's add-on manager and the manifest applier. @default - on, threshold 1 */
   readonly clusterRbacChanges?: AuditDetectionSettings;
   /** Impersonation, CertificateSigningRequest approvals, and tokens minted for kube-system service accounts, outside the controllers that do so. @default - on, threshold 1 */
   readonly credentialMinting?: AuditDetectionSettings;
-  /** Admission policies, their bindings or admission webhooks written or deleted, Namespace labels changed, NetworkPolicies written or deleted (the manifest applier excepted). @default - on, threshold 1 */
+  /** Admission policies, their bindings or admission webhooks written or deleted, Namespace labels changed, NetworkPolicies, Karpenter NodePools or EC2NodeClasses written or deleted (the manifest applier, and Karpenter for its own kinds, excepted). @default - on, threshold 1 */
   readonly guardRailChanges?: AuditDetectionSettings;
   /** A pod in kube-system running as one of kube-controller-manager's service accounts (which other detections leave out by name). @default - on, threshold 1 */
   readonly controllerAccountPods?: AuditDetectionSettings;
@@ -134,8 +134,9 @@ export interface AuditDetectionsProps extends AuditDetectionsOptions {
 
   /**
    * The role that applies the stack's Kubernetes manifests (HardenedEksCluster passes its kubectl
-   * handler's): its sessions may write admission policies, Namespaces and cluster RBAC, and list
-   * Secrets when pruning, without an alarm. Named exactly, by its role sessions.
+   * handler's): its sessions are left out of `secretReads` (every verb: it lists Secrets when
+   * pruning), `clusterRbacChanges` and `guardRailChanges` (admission policies, Namespaces,
+   * NetworkPolicies, Karpenter's NodePools and EC2NodeClasses). Named exactly, by its role sessions.
    *
    * @default - none: such changes by any principal raise the alarms
    */
@@ -159,7 +160,7 @@ const DETECTIONS: readonly DetectionSpec[] = [
   { key: 'forbiddenBursts', id: 'ForbiddenBursts', alarmSuffix: 'forbidden-bursts', threshold: 20, period: Duration.minutes(5), describe: 'One principal received many 403 Forbidden responses: someone probing what a stolen credential may do.' },
   { key: 'clusterAdminBindings', id: 'ClusterAdminBindings', alarmSuffix: 'cluster-admin-bindings', threshold: 1, period: Duration.minutes(5), describe: 'A (Cluster)RoleBinding was created or changed to grant cluster-admin or name system:masters.' },
   { key: 'secretReads', id: 'SecretReads', alarmSuffix: 'secret-reads', threshold: 1, period: Duration.minutes(5), describe: 'A principal outside the allow-list read, listed, watched, updated, patched or deleted Secrets (the responses carry their contents).' },
-  { key: 'clusterRbacChanges', id: 'ClusterRbacChanges', alarmSuffix: 'cluster-rbac-changes', threshold: 1, period: Duration.minutes(5), describe: 'A ClusterRole or ClusterRoleBinding was written or deleted by someone other than the control plane, EKS\'s add-on manager or the manifest applier: a new or widened cluster-wide permission.' },
+  { key: 'clusterRbacChanges', id: 'ClusterRbacChanges', alarmSuffix: 'cluster-rbac-changes', threshold: 1, period: Duration.minutes(5), describe: 'A ClusterRole or ClusterRoleBinding, or a Role or RoleBinding in kube-system, was written or deleted by someone other than the control plane, EKS\'s add-on manager or the manifest applier: a new or widened cluster-wide permission.' },
   { key: 'credentialMinting', id: 'CredentialMinting', alarmSuffix: 'credential-minting', threshold: 1, period: Duration.minutes(5), describe: 'Someone impersonated another identity, approved a certificate signing request, or minted a token for a kube-system service account.' },
   { key: 'guardRailChanges', id: 'GuardRailChanges', alarmSuffix: 'guard-rail-changes', threshold: 1, period: Duration.minutes(5), describe: 'An admission policy, its binding or an admission webhook was written or deleted, a Namespace\'s labels changed, or a NetworkPolicy, Karpenter NodePool or EC2NodeClass was written or deleted, by someone other than the manifest applier.' },
   { key: 'controllerAccountPods', id: 'ControllerAccountPods', alarmSuffix: 'controller-account-pods', threshold: 1, period: Duration.minutes(5), describe: 'A pod in kube-system was created to run as one of kube-controller-manager\'s service accounts: it would act unseen as that controller.' },

@@ -91,16 +91,16 @@ export function clusterRbacChangePattern(applierSessions?: string): string {
     `&& ($.user.username != "eks:addon-manager")${applierSessions ? ` && ($.user.username != ${quote(applierSessions)})` : ''} }`;
 }
 
+/** kube-controller-manager's service accounts that the detections leave out by name, as one regex. */
+const CONTROLLER_ACCOUNTS = ['clusterrole-aggregation-controller', 'generic-garbage-collector', 'namespace-controller', 'resourcequota-controller',
+  'legacy-service-account-token-cleaner', 'certificate-controller'].map((a) => `^${a}$`).join('|');
+
 /**
  * New credentials or identities: any impersonated request (the impersonator is in `user`, the
  * target in `impersonatedUser`), a CertificateSigningRequest approved by anyone but the controllers
  * that approve node certificates, a token minted for a kube-system service account by anyone but a
  * kubelet or kube-controller-manager.
  */
-/** kube-controller-manager's service accounts that the detections leave out by name, as one regex. */
-const CONTROLLER_ACCOUNTS = ['clusterrole-aggregation-controller', 'generic-garbage-collector', 'namespace-controller', 'resourcequota-controller',
-  'legacy-service-account-token-cleaner', 'certificate-controller'].map((a) => `^${a}$`).join('|');
-
 export function credentialMintingPattern(): string {
   return '{ ($.impersonatedUser.username = "*") ' +
     '|| (($.objectRef.resource = "certificatesigningrequests") && ($.objectRef.subresource = "approval") ' +

@@ -106,7 +106,8 @@ export const CONTROLS: readonly Control[] = [
     weakened: (f) => f.some((c) => c.networkPolicyMode !== 'strict'),
     assess: (f) => (f.length > 0 && f.every((c) => c.networkPolicyMode === 'strict')
       ? byDefault('vpc-cni NetworkPolicy enforcement in strict mode: a pod has no network until a policy selects it; kube-system policies ' +
-        'for CoreDNS and the EBS CSI driver; HardenedNamespace default deny with named openings; HardenedEks-NetworkPolicyEnforcement')
+        `for CoreDNS and the EBS CSI driver; ${f.some((c) => c.namespaces.length > 0) ? 'HardenedNamespace default deny with named openings; ' : ''}` +
+        'HardenedEks-NetworkPolicyEnforcement')
       : ifNamespaces(f, 'vpc-cni NetworkPolicy enforcement and HardenedNamespace default deny', 'without network policies of the library')),
   },
   {

@@ -392,3 +392,9 @@ describe('audit detections against Kubernetes audit events', () => {
     expect(quote('a"b\\c')).toBe('"a\\"b\\\\c"');
   });
 });
+
+test('the README counts the events the patterns run against right', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
+  expect(readme).toContain(`against all ${SAMPLES.length} Kubernetes audit events of Falco's test traces`);
+  expect(readme).toContain(`and ${Object.keys(CRAFTED).length} EKS-shaped events written for what those lack`);
+});

@@ -132,6 +132,14 @@ describe('buildReport', () => {
     expect(status(facts, 'Runtime-lockdown')).toBe('weakened');
   });
 
+  test('5.4.4 names HardenedNamespace default deny only when the app has namespaces', () => {
+    const facts = factsOf(new Stack(), 'x');
+    const by = () => buildReport('S', [facts], []).controls.find((c) => c.id === '5.4.4')!.by;
+    expect(by()).not.toContain('HardenedNamespace');
+    facts.namespaces.push({ name: 'a', baseline: false, requireDigests: false, ingress: false, loadBalancers: false, nodePorts: false, extraTolerations: false });
+    expect(by()).toContain('HardenedNamespace default deny with named openings');
+  });
+
   test('audit shipping off and detections off weaken their controls; GuardDuty is an option', () => {
     const facts = factsOf(new Stack(), 'x');
     facts.auditShipping = 'off';

@@ -30,12 +30,12 @@ const PINNED_BOTTLEROCKET = /^bottlerocket@v?\d+\.\d+\.\d+$/;
  * escape hatch) that let pods reach the instance metadata service (`Imds::`: tokens optional, a
  * hop limit above 1, or IMDS over IPv6), launch volumes unencrypted (`Unencrypted::`) or with the
  * AWS managed key (`AwsManagedKey::`: no kmsKeyID, or no block device mappings, so Karpenter's
- * defaults, or either Bottlerocket volume left out of the mappings), boot something other than a
- * pinned Bottlerocket release (`NotBottlerocket::`, also for an `amiFamily` other than Bottlerocket;
- * `UnpinnedAmi::` for `bottlerocket@latest`), give nodes public IP addresses (`PublicIp::`), or
- * carry user data that weakens the node (`UserData::<ref>::<setting>`, as
- * HardenedEks-BottlerocketUserData for node groups, plus static pods and the dedicated label or
- * taint; `Unparseable` or `Unresolved` when it cannot be read).
+ * defaults; a Bottlerocket volume left out of the mappings is `Unencrypted::`, as EC2 takes it
+ * from the AMI), boot something other than a pinned Bottlerocket release (`NotBottlerocket::`,
+ * also for an `amiFamily` other than Bottlerocket; `UnpinnedAmi::` for `bottlerocket@latest`),
+ * give nodes public IP addresses (`PublicIp::`), or carry user data that weakens the node
+ * (`UserData::<ref>::<setting>`, the settings HardenedEks-BottlerocketUserData reports for node
+ * groups; `Unparseable` or `Unresolved` when it cannot be read).
  */
 export const karpenterNodeClass: HardenedEksRule = {
   id: 'KarpenterNodeClass',
