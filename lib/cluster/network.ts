@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IDependable } from 'constructs';
 import { createEncryptedLogGroup } from '../logging/encrypted-log-group';
+import { nodeSubnetSelection } from '../nodes/hardened-node-group';
 import { DEFAULT_VPC_CIDR, DEFAULT_VPC_MAX_AZS } from '../private/defaults';
 
 /**
@@ -102,7 +103,7 @@ export function placeDefaultSecurityGroupCleanupInVpc(vpc: ec2.Vpc, securityGrou
   if (PLACED.has(handler)) { return; }
   PLACED.add(handler);
   handler.node.addDependency(...egress);
-  const subnets = vpc.privateSubnets.length > 0 ? vpc.privateSubnets : vpc.isolatedSubnets;
+  const subnets = vpc.selectSubnets(nodeSubnetSelection(vpc)).subnets;
   handler.addPropertyOverride('VpcConfig', {
     SubnetIds: subnets.map((s) => s.subnetId),
     SecurityGroupIds: [securityGroup.securityGroupId],

@@ -396,10 +396,8 @@ export class KarpenterNodePool extends Construct implements IDedicatedNodes {
     const never = props.expireAfter === 'Never';
     const spot = capacityTypes.includes(KarpenterCapacityType.SPOT);
     factsOf(cluster).karpenter?.nodePools.push({
-      name: id,
       unlimited,
       neverExpire: never,
-      spot,
       lockdownOff: props.bottlerocket?.kernelLockdown === KernelLockdown.NONE,
       sysctlOverride: props.bottlerocket?.overrideHardenedSysctls === true,
       bootstrapContainers: (props.bottlerocket?.bootstrapContainers ?? []).length > 0,

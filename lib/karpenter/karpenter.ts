@@ -257,8 +257,7 @@ export class Karpenter extends Construct {
       ...nodeRoleAcknowledgements(this.nodeRole, false),
       ...karpenterAcknowledgements({ controllerPolicy, wildcardReasons: WILDCARD_REASONS, charts: [this.crdChart, this.chart] }),
     ]);
-    const facts = factsOf(cluster);
-    facts.karpenter = { version, isolated: props.isolatedNetwork === true, nodePools: [] };
+    factsOf(cluster).karpenter = { nodePools: [] };
   }
 
   /**

@@ -33,11 +33,9 @@ export interface ClusterFacts {
   guardDuty?: 'new-detector' | 'existing-detector';
   /** Persistent volumes: the library's encrypted StorageClass with its own key, with the app's key, or none. */
   storage: 'default' | 'own-key' | 'off';
-  /** Karpenter, when added: its version, the isolated setting, and each node pool's bounds. */
+  /** Karpenter, when added: what each node pool weakens. */
   karpenter?: {
-    version: string;
-    isolated: boolean;
-    nodePools: Array<{ name: string; unlimited: boolean; neverExpire: boolean; spot: boolean; lockdownOff: boolean; sysctlOverride: boolean; bootstrapContainers: boolean }>;
+    nodePools: Array<{ unlimited: boolean; neverExpire: boolean; lockdownOff: boolean; sysctlOverride: boolean; bootstrapContainers: boolean }>;
   };
 }
 

@@ -122,11 +122,11 @@ describe('buildReport', () => {
     const facts = factsOf(new Stack(), 'x');
     const status = (f: typeof facts, id: string) => buildReport('S', [f], []).controls.find((c) => c.id === id)!.status;
     expect(status(facts, 'Nodes-autoscaled')).toBe('not-applicable');
-    const pool = { name: 'general', unlimited: false, neverExpire: false, spot: false, lockdownOff: false, sysctlOverride: false, bootstrapContainers: false };
-    facts.karpenter = { version: '1.14.1', isolated: false, nodePools: [pool] };
+    const pool = { unlimited: false, neverExpire: false, lockdownOff: false, sysctlOverride: false, bootstrapContainers: false };
+    facts.karpenter = { nodePools: [pool] };
     expect(status(facts, 'Nodes-autoscaled')).toBe('enforced-by-option');
     expect(status(facts, 'Nodes-autoscaling-bounds')).toBe('enforced-by-option');
-    facts.karpenter.nodePools.push({ ...pool, name: 'burst', unlimited: true });
+    facts.karpenter.nodePools.push({ ...pool, unlimited: true });
     expect(status(facts, 'Nodes-autoscaling-bounds')).toBe('weakened');
     facts.karpenter.nodePools = [{ ...pool, lockdownOff: true }];
     expect(status(facts, 'Runtime-lockdown')).toBe('weakened');
