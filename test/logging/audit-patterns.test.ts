@@ -219,8 +219,11 @@ function resolve(value: any): string {
   if (value.Ref && pseudo[value.Ref]) { return pseudo[value.Ref]; }
   const logGroupName = value.Ref && template.toJSON().Resources[value.Ref]?.Properties?.LogGroupName;
   if (logGroupName) { return logGroupName; }
-  // A role's name, which CloudFormation generates: the kubectl handler's role is the manifest applier.
-  if (value.Ref && template.toJSON().Resources[value.Ref]?.Type === 'AWS::IAM::Role') { return APPLIER_ROLE; }
+  // A role's name, which CloudFormation generates: only the kubectl handler's role is the manifest
+  // applier; any other role named in a pattern fails the test.
+  if (value.Ref && /^ClusterKubectlHandlerRole[0-9A-F]{8}$/.test(value.Ref) && template.toJSON().Resources[value.Ref]?.Type === 'AWS::IAM::Role') {
+    return APPLIER_ROLE;
+  }
   throw new Error(`cannot resolve ${JSON.stringify(value)}`);
 }
 

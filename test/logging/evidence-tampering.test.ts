@@ -259,3 +259,33 @@ describe('EventBridge pattern matcher (test helper)', () => {
     expect(matchesEventPattern({ k: ['v'], $or: [{ a: ['x'] }, { b: ['y'] }] }, { k: 'w', b: 'y' })).toBe(false);
   });
 });
+
+test('the watched CloudTrail events are pinned: dropping one fails here, not only in a review', () => {
+  expect(TAMPERING_EVENTS).toEqual({
+    logs: ['DeleteLogGroup', 'DeleteLogStream', 'PutRetentionPolicy', 'DeleteRetentionPolicy', 'DisassociateKmsKey', 'AssociateKmsKey',
+      'DeleteSubscriptionFilter', 'PutSubscriptionFilter', 'DeleteMetricFilter', 'PutMetricFilter'],
+    logsByIdentifier: ['PutDataProtectionPolicy', 'DeleteDataProtectionPolicy', 'PutTransformer', 'DeleteTransformer', 'AssociateKmsKey', 'DisassociateKmsKey'],
+    eks: ['UpdateClusterConfig', 'DeleteCluster', 'CreateAccessEntry', 'UpdateAccessEntry', 'DeleteAccessEntry', 'AssociateAccessPolicy',
+      'DisassociateAccessPolicy', 'UpdateAddon', 'DeleteAddon', 'AssociateIdentityProviderConfig', 'DisassociateIdentityProviderConfig', 'CreateAddon',
+      'AssociateEncryptionConfig'],
+    s3: ['PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketLifecycle', 'DeleteBucketLifecycle', 'PutBucketVersioning', 'PutBucketLogging',
+      'PutBucketEncryption', 'DeleteBucketEncryption', 'PutObjectLockConfiguration', 'PutBucketObjectLockConfiguration', 'DeleteBucket',
+      'PutBucketReplication', 'DeleteBucketReplication', 'PutBucketNotification', 'PutBucketPublicAccessBlock', 'DeleteBucketPublicAccessBlock',
+      'PutBucketOwnershipControls', 'PutBucketAcl'],
+    kms: ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy', 'DisableKeyRotation', 'CreateGrant', 'RevokeGrant', 'RetireGrant'],
+    firehose: ['DeleteDeliveryStream', 'UpdateDestination', 'StopDeliveryStreamEncryption', 'StartDeliveryStreamEncryption'],
+    alarms: ['DeleteAlarms', 'DisableAlarmActions'],
+    alarm: ['PutMetricAlarm', 'SetAlarmState'],
+    insightRules: ['DeleteInsightRules', 'DisableInsightRules'],
+    insightRule: ['PutInsightRule'],
+    topic: ['DeleteTopic', 'SetTopicAttributes', 'RemovePermission'],
+    topicDataProtection: ['PutDataProtectionPolicy'],
+    subscriptions: ['Unsubscribe', 'SetSubscriptionAttributes'],
+    functions: ['UpdateFunctionCode20150331v2', 'UpdateFunctionConfiguration20150331v2', 'DeleteFunction20150331', 'AddPermission20150331v2',
+      'PutFunctionConcurrency20171031'],
+    streamsWithRole: ['CreateDeliveryStream', 'UpdateDestination'],
+    functionsWithRole: ['CreateFunction20150331', 'UpdateFunctionConfiguration20150331v2'],
+    accountWide: ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutAccountPolicy', 'DeleteAccountPolicy'],
+    rules: ['DisableRule', 'DeleteRule', 'PutRule', 'RemoveTargets', 'PutTargets'],
+  });
+});
