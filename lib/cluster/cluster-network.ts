@@ -2,7 +2,7 @@ import { Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ISOLATED_INTERFACE_ENDPOINT_SERVICES, KARPENTER_INTERFACE_ENDPOINT_SERVICES } from '../private/defaults';
+import { InterfaceEndpointSpec, ISOLATED_INTERFACE_ENDPOINT_SERVICES, KARPENTER_INTERFACE_ENDPOINT_SERVICES } from '../private/defaults';
 import { PropProblems } from '../private/errors';
 
 /**
@@ -88,15 +88,6 @@ export class ClusterNetwork {
 export const ISOLATED_INTERFACE_ENDPOINTS: ReadonlyArray<[string, ec2.InterfaceVpcEndpointAwsService]> =
   ISOLATED_INTERFACE_ENDPOINT_SERVICES.map(({ id, service }) => [id, new ec2.InterfaceVpcEndpointAwsService(service)]);
 
-/**
- * Endpoint policies: this account's principals to this account's resources, or (EC2, ECR: the
- * add-on images live in AWS-owned registries, and EC2 describes AWS-owned AMIs) this account's
- * principals only. EKS Auth keeps the default policy.
- */
-const PERIMETER: Record<string, 'principal' | 'principal-and-resource'> = {
-  Ec2: 'principal', EcrApi: 'principal', EcrDocker: 'principal', Sts: 'principal',
-  Logs: 'principal-and-resource', ElasticLoadBalancing: 'principal-and-resource', Lambda: 'principal-and-resource', Eks: 'principal-and-resource',
-};
 
 /** The VPC endpoints of an isolated cluster. */
 export interface IsolatedEndpoints {
@@ -148,45 +139,42 @@ export function createIsolatedEndpoints(scope: Construct, vpc: ec2.IVpc, extra: 
     resources: [`arn:${stack.partition}:s3:::cloudformation-custom-resource-response-${regionWithoutDashes(stack)}/*`],
   }));
 
-  const interfaces: ec2.InterfaceVpcEndpoint[] = [];
-  const add = (id: string, service: ec2.InterfaceVpcEndpointAwsService, perimeter?: Perimeter) => {
-    const endpoint = interfaceEndpoint(scope, vpc, securityGroup, id, service, perimeter);
-    interfaces.push(endpoint);
-    return endpoint;
-  };
-  for (const [id, service] of ISOLATED_INTERFACE_ENDPOINTS) {
-    const endpoint = add(id, service, PERIMETER[id]);
-    if (id === 'Sts') {
-      // IRSA: pods call AssumeRoleWithWebIdentity as a federated identity, which no `AWS` principal
-      // element matches (hence `*`); only roles of this account can be assumed that way here.
-      endpoint.addToPolicy(new iam.PolicyStatement({
-        sid: 'WebIdentityIntoThisAccountsRoles',
-        principals: [new iam.StarPrincipal()],
-        actions: ['sts:AssumeRoleWithWebIdentity'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:ResourceAccount': stack.account } },
-      }));
-    }
-  }
-  extra.forEach((service, i) => add(`Additional${i}`, service, 'principal'));
+  const interfaces = [
+    ...ISOLATED_INTERFACE_ENDPOINT_SERVICES,
+    ...extra.map((service, i): InterfaceEndpointSpec => ({ id: `Additional${i}`, service: service.shortName, perimeter: 'principal' })),
+  ].map((spec) => interfaceEndpoint(scope, vpc, securityGroup, spec, extra.find((e) => e.shortName === spec.service)));
   return { securityGroup, s3, interfaces };
 }
 
-type Perimeter = 'principal' | 'principal-and-resource';
-
-/** One interface endpoint with private DNS in the isolated subnets, and its perimeter policy. */
-function interfaceEndpoint(scope: Construct, vpc: ec2.IVpc, securityGroup: ec2.ISecurityGroup, id: string,
-  service: ec2.InterfaceVpcEndpointAwsService, perimeter?: Perimeter): ec2.InterfaceVpcEndpoint {
+/**
+ * One interface endpoint with private DNS in the isolated subnets, and the policy its spec names.
+ * `service` when the caller has the aws-cdk-lib service object (additional endpoints); otherwise
+ * it is built from the spec's name.
+ */
+function interfaceEndpoint(scope: Construct, vpc: ec2.IVpc, securityGroup: ec2.ISecurityGroup, spec: InterfaceEndpointSpec,
+  service: ec2.InterfaceVpcEndpointAwsService = new ec2.InterfaceVpcEndpointAwsService(spec.service)): ec2.InterfaceVpcEndpoint {
   const stack = Stack.of(scope);
-  const endpoint = new ec2.InterfaceVpcEndpoint(scope, `${id}Endpoint`, {
+  const endpoint = new ec2.InterfaceVpcEndpoint(scope, `${spec.id}Endpoint`, {
     vpc, service, subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, securityGroups: [securityGroup], privateDnsEnabled: true, open: false,
   });
-  if (perimeter === 'principal') {
+  if (spec.perimeter === 'principal' || spec.perimeter === 'principal-and-web-identity') {
     endpoint.addToPolicy(new iam.PolicyStatement({
       sid: 'ThisAccountsPrincipals', principals: [new iam.AnyPrincipal()], actions: ['*'], resources: ['*'],
       conditions: { StringEquals: { 'aws:PrincipalAccount': stack.account } },
     }));
-  } else if (perimeter === 'principal-and-resource') {
+  }
+  if (spec.perimeter === 'principal-and-web-identity') {
+    // IRSA: pods call AssumeRoleWithWebIdentity as a federated identity, which no `AWS` principal
+    // element matches (hence `*`); only roles of this account can be assumed that way here.
+    endpoint.addToPolicy(new iam.PolicyStatement({
+      sid: 'WebIdentityIntoThisAccountsRoles',
+      principals: [new iam.StarPrincipal()],
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:ResourceAccount': stack.account } },
+    }));
+  }
+  if (spec.perimeter === 'principal-and-resource') {
     endpoint.addToPolicy(new iam.PolicyStatement({
       sid: 'ThisAccountsPrincipalsToThisAccountsResources', principals: [new iam.AnyPrincipal()], actions: ['*'], resources: ['*'],
       conditions: { StringEquals: { 'aws:PrincipalAccount': stack.account, 'aws:ResourceAccount': stack.account } },
@@ -202,8 +190,7 @@ function interfaceEndpoint(scope: Construct, vpc: ec2.IVpc, securityGroup: ec2.I
  */
 export function createKarpenterEndpoints(scope: Construct, vpc: ec2.IVpc, endpoints: IsolatedEndpoints, existing: string[]): ec2.InterfaceVpcEndpoint[] {
   return KARPENTER_INTERFACE_ENDPOINT_SERVICES.filter(({ service }) => !existing.includes(service))
-    .map(({ id, service }) => interfaceEndpoint(scope, vpc, endpoints.securityGroup, id,
-      new ec2.InterfaceVpcEndpointAwsService(service), id === 'Sqs' ? 'principal-and-resource' : 'principal'));
+    .map((spec) => interfaceEndpoint(scope, vpc, endpoints.securityGroup, spec));
 }
 
 /**

@@ -163,19 +163,35 @@ export const AUDIT_LOG_DEFAULTS = {
 export const AUDIT_EVENTS_PATTERN = '{ $.kind = "Event" }';
 
 /**
+ * The policy of an interface endpoint: this account's principals (`principal`: services whose
+ * resources AWS owns, such as add-on images in AWS's ECR, public AMIs and parameters); this
+ * account's principals to this account's resources (`principal-and-resource`); the principal
+ * perimeter plus IRSA's web-identity calls into this account's roles (`principal-and-web-identity`,
+ * STS); or the service's default policy (`service-default`, EKS Auth).
+ */
+export type EndpointPerimeter = 'principal' | 'principal-and-resource' | 'principal-and-web-identity' | 'service-default';
+
+/** One interface endpoint: its construct id, service name and policy. */
+export interface InterfaceEndpointSpec {
+  readonly id: string;
+  readonly service: string;
+  readonly perimeter: EndpointPerimeter;
+}
+
+/**
  * The interface endpoints a cluster without an internet path needs (construct id, service name),
  * beside an S3 gateway endpoint. Who calls each is in cluster-network.ts.
  */
-export const ISOLATED_INTERFACE_ENDPOINT_SERVICES: ReadonlyArray<{ readonly id: string; readonly service: string }> = [
-  { id: 'Ec2', service: 'ec2' },
-  { id: 'EcrApi', service: 'ecr.api' },
-  { id: 'EcrDocker', service: 'ecr.dkr' },
-  { id: 'Sts', service: 'sts' },
-  { id: 'Logs', service: 'logs' },
-  { id: 'Eks', service: 'eks' },
-  { id: 'EksAuth', service: 'eks-auth' },
-  { id: 'ElasticLoadBalancing', service: 'elasticloadbalancing' },
-  { id: 'Lambda', service: 'lambda' },
+export const ISOLATED_INTERFACE_ENDPOINT_SERVICES: ReadonlyArray<InterfaceEndpointSpec> = [
+  { id: 'Ec2', service: 'ec2', perimeter: 'principal' },
+  { id: 'EcrApi', service: 'ecr.api', perimeter: 'principal' },
+  { id: 'EcrDocker', service: 'ecr.dkr', perimeter: 'principal' },
+  { id: 'Sts', service: 'sts', perimeter: 'principal-and-web-identity' },
+  { id: 'Logs', service: 'logs', perimeter: 'principal-and-resource' },
+  { id: 'Eks', service: 'eks', perimeter: 'principal-and-resource' },
+  { id: 'EksAuth', service: 'eks-auth', perimeter: 'service-default' },
+  { id: 'ElasticLoadBalancing', service: 'elasticloadbalancing', perimeter: 'principal-and-resource' },
+  { id: 'Lambda', service: 'lambda', perimeter: 'principal-and-resource' },
 ];
 
 /**
@@ -227,7 +243,7 @@ export const KARPENTER_BOUNDS = {
 } as const;
 
 /** The interface endpoints Karpenter adds to a cluster without an internet path (construct id, service name). */
-export const KARPENTER_INTERFACE_ENDPOINT_SERVICES: ReadonlyArray<{ readonly id: string; readonly service: string }> = [
-  { id: 'Sqs', service: 'sqs' },
-  { id: 'Ssm', service: 'ssm' },
+export const KARPENTER_INTERFACE_ENDPOINT_SERVICES: ReadonlyArray<InterfaceEndpointSpec> = [
+  { id: 'Sqs', service: 'sqs', perimeter: 'principal-and-resource' },
+  { id: 'Ssm', service: 'ssm', perimeter: 'principal' },
 ];
