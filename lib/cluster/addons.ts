@@ -22,7 +22,7 @@ export interface ManagedAddons {
  * at EKS's default versions unless pinned. Created in the cluster construct's own scope (their construct ids are part of the
  * released logical ids).
  */
-export function createManagedAddons(cluster: IHardenedCluster, props: HardenedEksClusterProps): ManagedAddons {
+export function createManagedAddons(cluster: IHardenedCluster, props: HardenedEksClusterProps, networkPolicyMode: NetworkPolicyEnforcingMode): ManagedAddons {
   // aws-eks-v2 owns this add-on (service accounts with Pod Identity reuse it), so take it from
   // the cluster rather than creating a second one.
   const podIdentityAgent = cluster.cluster.eksPodIdentityAgent as eks.Addon;
@@ -44,7 +44,7 @@ export function createManagedAddons(cluster: IHardenedCluster, props: HardenedEk
     // strict mode a new pod has no network until the policies that select it are in place.
     configurationValues: {
       enableNetworkPolicy: 'true',
-      env: { NETWORK_POLICY_ENFORCING_MODE: props.networkPolicyEnforcingMode ?? NetworkPolicyEnforcingMode.STRICT },
+      env: { NETWORK_POLICY_ENFORCING_MODE: networkPolicyMode },
     },
   });
   (vpcCni.node.defaultChild as eks.CfnAddon).podIdentityAssociations = [{ serviceAccount: 'aws-node', roleArn: vpcCniRole.roleArn }];

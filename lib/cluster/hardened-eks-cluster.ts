@@ -382,7 +382,8 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     this.kubernetesVersion = version.version;
     this.sharedImageRepositories = [...(props.sharedImageRepositories ?? [])];
 
-    this.validate(props, version, endpointAccess);
+    const networkPolicyMode = props.networkPolicyEnforcingMode ?? NetworkPolicyEnforcingMode.STRICT;
+    this.validate(props, version, endpointAccess, networkPolicyMode);
 
     // Network: ours, or the user's (which must have private subnets, checked above).
     const isolated = props.network?.hasNoInternetPath === true;
@@ -473,7 +474,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     cfnCluster.upgradePolicy = { supportType: props.upgradeSupport ?? UpgradeSupportType.STANDARD };
     cfnCluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
-    const addons = createManagedAddons(this, props);
+    const addons = createManagedAddons(this, props, networkPolicyMode);
     this.nodeGroupPrerequisites.push(...addons.nodeGroupPrerequisites);
     this.vpcCniRole = addons.vpcCniRole;
     this.coreDnsAddon = addons.coreDns;
@@ -569,7 +570,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     facts.controlPlaneLogRetentionDays = logRetention;
     facts.deletionProtection = props.deletionProtection !== false;
     facts.extendedSupport = props.upgradeSupport === UpgradeSupportType.EXTENDED;
-    facts.networkPolicyMode = props.networkPolicyEnforcingMode ?? NetworkPolicyEnforcingMode.STRICT;
+    facts.networkPolicyMode = networkPolicyMode;
     facts.isolatedNetwork = isolated;
     facts.clusterAdmins = (props.clusterAdmins ?? []).length;
     facts.breakGlass = props.breakGlassAdminRole !== undefined;
@@ -593,7 +594,8 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
     warnAboutWeakenings(this, props, endpointAccess, logRetention);
   }
 
-  private validate(props: HardenedEksClusterProps, version: eks.KubernetesVersion, endpointAccess: ClusterEndpointAccess): void {
+  private validate(props: HardenedEksClusterProps, version: eks.KubernetesVersion, endpointAccess: ClusterEndpointAccess,
+    networkPolicyMode: NetworkPolicyEnforcingMode): void {
     const problems = new PropProblems();
     checkClusterName(problems, props.clusterName);
     checkVersionAndLayer(problems, version.version, props.kubectlLayer !== undefined, BUNDLED_KUBECTL_MINOR,
@@ -622,7 +624,7 @@ export class HardenedEksCluster extends Construct implements IHardenedCluster {
         'The key does not rotate. Create it with enableKeyRotation: true, or leave secretsEncryptionKey unset for a rotating key of the library.');
     }
     checkAddonVersion(problems, 'vpcCniAddonVersion', props.vpcCniAddonVersion);
-    checkStrictModeVersion(problems, props.vpcCniAddonVersion, props.networkPolicyEnforcingMode);
+    checkStrictModeVersion(problems, props.vpcCniAddonVersion, networkPolicyMode);
     checkAddonVersion(problems, 'coreDnsAddonVersion', props.coreDnsAddonVersion);
     checkAddonVersion(problems, 'kubeProxyAddonVersion', props.kubeProxyAddonVersion);
     checkAddonVersion(problems, 'podIdentityAgentAddonVersion', props.podIdentityAgentAddonVersion);

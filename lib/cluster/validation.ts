@@ -132,9 +132,9 @@ export function checkAddonVersion(problems: PropProblems, prop: string, version:
 const STRICT_MODE_SINCE = [1, 17, 1];
 
 /** A pinned vpc-cni older than v1.17.1 cannot run strict mode: refuse it rather than deploy a CNI that ignores the setting. */
-export function checkStrictModeVersion(problems: PropProblems, version: string | undefined, mode: NetworkPolicyEnforcingMode | undefined): void {
+export function checkStrictModeVersion(problems: PropProblems, version: string | undefined, mode: NetworkPolicyEnforcingMode): void {
   if (version === undefined || Token.isUnresolved(version) || !ADDON_VERSION.test(version)) { return; }
-  if ((mode ?? NetworkPolicyEnforcingMode.STRICT) !== NetworkPolicyEnforcingMode.STRICT) { return; }
+  if (mode !== NetworkPolicyEnforcingMode.STRICT) { return; }
   const parts = version.slice(1).split('-')[0].split('.').map(Number);
   const older = parts[0] !== STRICT_MODE_SINCE[0] ? parts[0] < STRICT_MODE_SINCE[0]
     : parts[1] !== STRICT_MODE_SINCE[1] ? parts[1] < STRICT_MODE_SINCE[1] : parts[2] < STRICT_MODE_SINCE[2];
