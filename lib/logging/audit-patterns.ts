@@ -15,15 +15,28 @@ import { KARPENTER_DEFAULTS } from '../private/defaults';
 /** The longest filter pattern CloudWatch Logs accepts. */
 export const MAX_FILTER_PATTERN_LENGTH = 1024;
 
+/**
+ * kube-controller-manager's service accounts that detections leave out by name, each where its
+ * controller acts. Only these can be left out (controllerUser takes no other name), and a pod
+ * running as one of them is a detection of its own (controllerAccountPodPattern).
+ */
+const CONTROLLER_ACCOUNTS = ['clusterrole-aggregation-controller', 'generic-garbage-collector', 'namespace-controller', 'resourcequota-controller',
+  'legacy-service-account-token-cleaner', 'certificate-controller'] as const;
+
+/** The Kubernetes user of one of kube-controller-manager's service accounts. */
+function controllerUser(name: typeof CONTROLLER_ACCOUNTS[number]): string {
+  return `system:serviceaccount:kube-system:${name}`;
+}
+
 /** Control-plane and EKS identities that read Secrets as part of running the cluster. */
 export const DEFAULT_SECRET_READERS: readonly string[] = [
   // kube-controller-manager, and the controllers it runs under their own service accounts that
   // list or watch Secrets (namespace deletion, garbage collection, quota counting, token cleanup).
   'system:kube-controller-manager',
-  'system:serviceaccount:kube-system:namespace-controller',
-  'system:serviceaccount:kube-system:generic-garbage-collector',
-  'system:serviceaccount:kube-system:resourcequota-controller',
-  'system:serviceaccount:kube-system:legacy-service-account-token-cleaner',
+  controllerUser('namespace-controller'),
+  controllerUser('generic-garbage-collector'),
+  controllerUser('resourcequota-controller'),
+  controllerUser('legacy-service-account-token-cleaner'),
   // The API server itself, and kubelets fetching the Secrets of pods on their node (the Node
   // authorizer limits each kubelet to those).
   'system:apiserver',
@@ -87,13 +100,9 @@ export function clusterRbacChangePattern(applierSessions?: string): string {
   return '{ (($.objectRef.resource = "clusterroles" || $.objectRef.resource = "clusterrolebindings") ' +
     '|| (($.objectRef.resource = "roles" || $.objectRef.resource = "rolebindings") && $.objectRef.namespace = "kube-system")) ' +
     `&& ${WRITES} ` +
-    '&& ($.user.username != "system:apiserver") && ($.user.username != "system:serviceaccount:kube-system:clusterrole-aggregation-controller") ' +
+    `&& ($.user.username != "system:apiserver") && ($.user.username != ${quote(controllerUser('clusterrole-aggregation-controller'))}) ` +
     `&& ($.user.username != "eks:addon-manager")${applierSessions ? ` && ($.user.username != ${quote(applierSessions)})` : ''} }`;
 }
-
-/** kube-controller-manager's service accounts that the detections leave out by name, as one regex. */
-const CONTROLLER_ACCOUNTS = ['clusterrole-aggregation-controller', 'generic-garbage-collector', 'namespace-controller', 'resourcequota-controller',
-  'legacy-service-account-token-cleaner', 'certificate-controller'].map((a) => `^${a}$`).join('|');
 
 /**
  * New credentials or identities: any impersonated request (the impersonator is in `user`, the
@@ -104,7 +113,7 @@ const CONTROLLER_ACCOUNTS = ['clusterrole-aggregation-controller', 'generic-garb
 export function credentialMintingPattern(): string {
   return '{ ($.impersonatedUser.username = "*") ' +
     '|| (($.objectRef.resource = "certificatesigningrequests") && ($.objectRef.subresource = "approval") ' +
-    '&& ($.user.username != "system:kube-controller-manager") && ($.user.username != "system:serviceaccount:kube-system:certificate-controller") ' +
+    `&& ($.user.username != "system:kube-controller-manager") && ($.user.username != ${quote(controllerUser('certificate-controller'))}) ` +
     '&& ($.user.username != "eks:certificate-controller")) ' +
     '|| (($.objectRef.resource = "serviceaccounts") && ($.objectRef.subresource = "token") && ($.objectRef.namespace = "kube-system") ' +
     '&& ($.user.username != "system:node:*") && ($.user.username != "system:kube-controller-manager")) }';
@@ -117,9 +126,11 @@ export function credentialMintingPattern(): string {
  * never as pods, so no such pod is legitimate. Either way of naming the account counts
  * (`serviceAccountName`, and the deprecated `serviceAccount`).
  */
+const CONTROLLER_ACCOUNTS_REGEX = CONTROLLER_ACCOUNTS.map((a) => `^${a}$`).join('|');
+
 export function controllerAccountPodPattern(): string {
   return '{ ($.objectRef.resource = "pods") && ($.objectRef.namespace = "kube-system") && ($.verb = "create") ' +
-    `&& ($.requestObject.spec.serviceAccountName = %${CONTROLLER_ACCOUNTS}% || $.requestObject.spec.serviceAccount = %${CONTROLLER_ACCOUNTS}%) }`;
+    `&& ($.requestObject.spec.serviceAccountName = %${CONTROLLER_ACCOUNTS_REGEX}% || $.requestObject.spec.serviceAccount = %${CONTROLLER_ACCOUNTS_REGEX}%) }`;
 }
 
 /**
@@ -139,7 +150,7 @@ export function guardRailChangePattern(applierSessions?: string): string {
   return '{ (((' + anyOf('$.objectRef.resource', ['validating*', 'mutating*', 'networkpolicies']) + `) && ${WRITES}) ` +
     `|| ((${anyOf('$.objectRef.resource', ['nodepools', 'ec2nodeclasses'])}) && ${WRITES} && ($.user.username != ${quote(KARPENTER_CONTROLLER_USER)})) ` +
     '|| (($.objectRef.resource = "namespaces") && ($.verb = "update" || $.verb = "patch") ' +
-    '&& ($.objectRef.subresource NOT EXISTS || $.user.username != "system:serviceaccount:kube-system:namespace-controller"))) ' +
+    `&& ($.objectRef.subresource NOT EXISTS || $.user.username != ${quote(controllerUser('namespace-controller'))}))) ` +
     `${applierSessions ? `&& ($.user.username != ${quote(applierSessions)}) ` : ''}&& ($.user.username != "eks:addon-manager") }`;
 }
 
