@@ -76,24 +76,25 @@ function pattern(sources: string[], events: readonly string[], detail: object = 
   return { 'source': sources, 'detail-type': API_CALL, 'detail': { eventName: [...events], ...detail } };
 }
 
+/** A pattern's detail matching `values` at one field path, or at any of several (an `$or`). */
+function matchAt(paths: string[][], values: Array<string | object>): object {
+  const at = (path: string[]) => path.reduceRight<object>((match, key) => ({ [key]: match }), [...values]);
+  return paths.length === 1 ? at(paths[0]) : { $or: paths.map(at) };
+}
+
 /** One EventBridge pattern per watched kind of resource that has resources, keyed by a short name. */
 export function tamperingPatterns(r: EvidenceResources): Record<string, object> {
   const patterns: Record<string, object> = {};
-  /** One pattern matching `values` (exact, or content filters such as `{ suffix }`) at `field`. */
-  const add = (name: string, source: string, events: readonly string[], field: string[], values: Array<string | object> | undefined) => {
+  /** One pattern matching `values` (exact, or content filters such as `{ suffix }`) at `field`, or at any of several fields. */
+  const add = (name: string, source: string, events: readonly string[], field: string[] | string[][], values: Array<string | object> | undefined) => {
     if (!values || values.length === 0) { return; }
-    let match: object = values;
-    for (const key of [...field].reverse()) { match = { [key]: match }; }
-    patterns[name] = pattern([source], events, match);
+    patterns[name] = pattern([source], events, matchAt(Array.isArray(field[0]) ? field as string[][] : [field as string[]], values));
   };
   add('Logs', 'aws.logs', TAMPERING_EVENTS.logs, ['requestParameters', 'logGroupName'], r.logGroupNames);
   // These calls take a name or an ARN, in logGroupIdentifier or (the key calls) resourceIdentifier.
-  if (r.logGroupNames && r.logGroupNames.length > 0) {
-    const named = r.logGroupNames.flatMap((name) => [name, { suffix: `:log-group:${name}` }]);
-    patterns.LogsByIdentifier = pattern(['aws.logs'], TAMPERING_EVENTS.logsByIdentifier, {
-      $or: [{ requestParameters: { logGroupIdentifier: named } }, { requestParameters: { resourceIdentifier: named } }],
-    });
-  }
+  add('LogsByIdentifier', 'aws.logs', TAMPERING_EVENTS.logsByIdentifier,
+    [['requestParameters', 'logGroupIdentifier'], ['requestParameters', 'resourceIdentifier']],
+    r.logGroupNames?.flatMap((name) => [name, { suffix: `:log-group:${name}` }]));
   add('Cluster', 'aws.eks', TAMPERING_EVENTS.eks, ['requestParameters', 'name'], r.clusterNames);
   add('Buckets', 'aws.s3', TAMPERING_EVENTS.s3, ['requestParameters', 'bucketName'], r.bucketNames);
   add('Keys', 'aws.kms', TAMPERING_EVENTS.kms, ['resources', 'ARN'], r.keyArns);
@@ -116,13 +117,9 @@ export function tamperingPatterns(r: EvidenceResources): Record<string, object> 
   add('FunctionsWithRole', 'aws.lambda', TAMPERING_EVENTS.functionsWithRole, ['requestParameters', 'role'], r.functionRoleArns);
   // The delivery role trusts Firehose of this account: a second stream using it could write into
   // the archive as the real one does.
-  if (r.deliveryRoleArns && r.deliveryRoleArns.length > 0) {
-    const roles = [...r.deliveryRoleArns];
-    patterns.StreamsWithDeliveryRole = pattern(['aws.firehose'], TAMPERING_EVENTS.streamsWithRole, {
-      $or: ['extendedS3DestinationConfiguration', 's3DestinationConfiguration', 'extendedS3DestinationUpdate', 's3DestinationUpdate']
-        .map((key) => ({ requestParameters: { [key]: { roleARN: roles } } })),
-    });
-  }
+  add('StreamsWithDeliveryRole', 'aws.firehose', TAMPERING_EVENTS.streamsWithRole,
+    ['extendedS3DestinationConfiguration', 's3DestinationConfiguration', 'extendedS3DestinationUpdate', 's3DestinationUpdate']
+      .map((key) => ['requestParameters', key, 'roleARN']), r.deliveryRoleArns);
   if (r.accountWide) {
     patterns.AccountWide = pattern(['aws.cloudtrail', 'aws.logs'], TAMPERING_EVENTS.accountWide);
   }
@@ -134,8 +131,5 @@ export function tamperingPatterns(r: EvidenceResources): Record<string, object> 
  * and PutRule name the rule in `name`, PutTargets and RemoveTargets in `rule`.
  */
 export function rulesPattern(ruleNamePrefix: string): object {
-  const named = [{ prefix: ruleNamePrefix }];
-  return pattern(['aws.events'], TAMPERING_EVENTS.rules, {
-    $or: [{ requestParameters: { name: named } }, { requestParameters: { rule: named } }],
-  });
+  return pattern(['aws.events'], TAMPERING_EVENTS.rules, matchAt([['requestParameters', 'name'], ['requestParameters', 'rule']], [{ prefix: ruleNamePrefix }]));
 }
