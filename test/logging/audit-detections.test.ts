@@ -174,6 +174,17 @@ describe('AuditDetections options', () => {
       Match.stringLikeRegexp(`Audit detections turned off: execIntoPod, forbiddenBursts.*\\[ack: ${WARNINGS.auditDetectionOff}\\]`));
   });
 
+  test.each(['clusterRbacChanges', 'credentialMinting', 'guardRailChanges', 'controllerAccountPods'] as const)(
+    '%s turns off and takes its own threshold, as every metric detection does', (key) => {
+      const off = detect({ [key]: { enabled: false } });
+      expect(Object.keys(off.detections.alarms)).not.toContain(key);
+      expect(off.detections.disabled).toEqual([key]);
+      const tuned = detect({ [key]: { threshold: 3, period: Duration.minutes(10) } });
+      const alarm = tuned.detections.alarms[key].node.defaultChild as any;
+      expect(tuned.stack.resolve(alarm.threshold)).toBe(3);
+      expect(tuned.stack.resolve(alarm.period)).toBe(600);
+    });
+
   test('a custom allow-list replaces the default one', () => {
     const { template } = detect({ secretReaders: ['system:serviceaccount:vault:*'] });
     const filter = Object.values(template.findResources('AWS::Logs::MetricFilter'))
